@@ -1,0 +1,30 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createBatchHandler } from "./processor";
+import { createAlertPublisher } from "./publish";
+import { readSettings } from "./settings";
+import { createCaseStore } from "./store";
+
+/**
+ * The Lambda's callbackFactory: runs once per cold start, so clients, logger and metrics are built
+ * here. Everything comes from the environment and the SDK's default resolution (credentials,
+ * region, AWS_ENDPOINT_URL_*), so the same code runs in Lambda, in tests and in the local runner.
+ */
+export function createLambdaHandler() {
+  const settings = readSettings(process.env);
+  const requestHandler = { requestTimeout: settings.requestTimeoutMs, connectionTimeout: settings.requestTimeoutMs };
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sns = new SNSClient({ requestHandler });
+  return createBatchHandler({
+    settings,
+    store: createCaseStore(dynamo, settings.tableName),
+    publish: createAlertPublisher(sns, settings.topicArn),
+    logger: new Logger(),
+    metrics: new Metrics(),
+  });
+}

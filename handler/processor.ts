@@ -1,0 +1,172 @@
+import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { type AlertInput, renderAlert } from "./alertRender";
+import { matchingRules } from "./alertRules";
+import { CLOSED_STATUS } from "./constants";
+import { InvalidEventError } from "./errors";
+import { AlertStatus, applyToState, fieldChanges, historyItem, stateUpdate } from "./model";
+import { parseCaseEvent } from "./parse";
+import type { PublishAlerts } from "./publish";
+import { sequenceByCase } from "./sequence";
+import type { HandlerSettings } from "./settings";
+import type { CaseStore, RecordOutcome } from "./store";
+import type { CaseEvent, CaseState, FieldChange } from "./types";
+
+export interface ProcessorDependencies {
+  settings: HandlerSettings;
+  store: CaseStore;
+  publish: PublishAlerts;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+interface StoredEvent {
+  event: CaseEvent;
+  outcome: RecordOutcome;
+  /** Set when this event's alert is still to be sent: the history row to mark once it is. */
+  alert?: { input: AlertInput; history: Record<string, unknown> };
+}
+
+/** Log keys for one event: identifiers only, never field values or comment text (personal data). */
+const eventKeys = (event: CaseEvent) => ({ eventId: event.eventId, caseId: event.caseId, eventType: event.eventType });
+
+const errorKeys = (error: unknown) =>
+  error instanceof InvalidEventError
+    ? { error: error.name, reason: error.reason }
+    : { error: (error as Error)?.name ?? "Error", reason: (error as Error)?.message };
+
+/**
+ * The SQS batch handler: every record's event is stored (history + state, conditional and
+ * idempotent), alerts are published in batches, and only the records that failed are returned.
+ */
+export function createBatchHandler(deps: ProcessorDependencies) {
+  const { settings, store, publish, logger, metrics } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  function countEvent(event: CaseEvent, outcome: RecordOutcome, before: CaseState | undefined, after: CaseState | undefined) {
+    metrics.addMetric("EndToEndLag", MetricUnit.Milliseconds, Math.max(0, Date.now() - Date.parse(event.changedAt)));
+    if (outcome.kind === "duplicate") return metrics.addMetric("DuplicatesSkipped", MetricUnit.Count, 1);
+    metrics.addMetric("EventsStored", MetricUnit.Count, 1);
+    if (outcome.kind === "recorded" && outcome.stale) metrics.addMetric("OutOfOrderEvents", MetricUnit.Count, 1);
+    const closedNow = after?.status === CLOSED_STATUS && before?.status !== CLOSED_STATUS;
+    if (closedNow && after?.createdAt && after.closedAt) {
+      metrics.addMetric("TimeToClose", MetricUnit.Seconds, (Date.parse(after.closedAt) - Date.parse(after.createdAt)) / 1000);
+    }
+  }
+
+  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>): Promise<StoredEvent> {
+    const previous = states.get(event.caseId);
+    const rules = matchingRules(event, settings.alertRules);
+    const changes = fieldChanges(event, previous);
+    const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays });
+    const outcome = await store.record(history, stateUpdate(event, previous));
+    const next = outcome.kind === "applied" && event.family === "CASE" ? applyToState(previous, event) : previous;
+    if (next) states.set(event.caseId, next);
+    countEvent(event, outcome, previous, next);
+    logger.debug("event stored", { ...eventKeys(event), outcome: outcome.kind });
+
+    if (outcome.kind === "duplicate") {
+      // A redelivery: alert only if the first delivery stored the event but never got the alert out.
+      const stored = outcome.stored;
+      if (stored.alertStatus !== AlertStatus.Pending) return { event, outcome };
+      const input = { event, rules: stored.alertRules as string[], changes: (stored.changes ?? []) as FieldChange[], state: next };
+      return { event, outcome, alert: { input, history: stored } };
+    }
+    return rules.length === 0 ? { event, outcome } : { event, outcome, alert: { input: { event, rules, changes, state: next }, history } };
+  }
+
+  async function knownStates(events: CaseEvent[]): Promise<Map<string, CaseState>> {
+    try {
+      return await store.loadStates(events.map((event) => event.caseId));
+    } catch (error) {
+      // Only alert texts lose their "from" values; ordering never depends on this read.
+      logger.warn("could not read case states; alerts will show changes without previous values", errorKeys(error));
+      return new Map();
+    }
+  }
+
+  /** Publishes pending alerts; returns the records whose alert could not be sent (they are retried). */
+  async function deliverAlerts(stored: { record: SQSRecord; result: StoredEvent }[]): Promise<SQSBatchItemFailure[]> {
+    const pending = stored.filter(({ result }) => result.alert);
+    if (pending.length === 0) return [];
+    const errors = await publish(pending.map(({ result }) => renderAlert(result.alert!.input)));
+    const failures: SQSBatchItemFailure[] = [];
+    const sent: Record<string, unknown>[] = [];
+    pending.forEach(({ record, result }, index) => {
+      const error = errors[index];
+      if (!error) return sent.push(result.alert!.history);
+      logger.error("alert not sent; the record will be retried", { ...eventKeys(result.event), ...errorKeys(error) });
+      failures.push({ itemIdentifier: record.messageId });
+    });
+    metrics.addMetric("AlertsSent", MetricUnit.Count, sent.length);
+    metrics.addMetric("AlertsFailed", MetricUnit.Count, failures.length);
+    try {
+      const unmarked = await store.markAlerted(sent);
+      if (unmarked > 0) logger.warn("alerts sent but not marked; a redelivery would send them again", { unmarked });
+    } catch (error) {
+      logger.warn("alerts sent but not marked; a redelivery would send them again", { unmarked: sent.length, ...errorKeys(error) });
+    }
+    return failures;
+  }
+
+  return async function handleBatch(batch: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+    const parsed = new Map<string, CaseEvent | InvalidEventError>();
+    for (const record of batch.Records) {
+      try {
+        parsed.set(record.messageId, parseCaseEvent(record.body, settings.domainId));
+      } catch (error) {
+        parsed.set(record.messageId, error instanceof InvalidEventError ? error : new InvalidEventError("unreadable"));
+      }
+    }
+    const events = [...parsed].flatMap(([key, event]) => (event instanceof Error ? [] : [{ key, event }]));
+    const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
+    const states = await knownStates(events.map(({ event }) => event));
+
+    const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
+      const event = parsed.get(record.messageId);
+      if (event === undefined || event instanceof Error) {
+        const error = event ?? new InvalidEventError("record has no message id");
+        logger.error("invalid event; it will reach the dead-letter queue", { messageId: record.messageId, ...errorKeys(error) });
+        metrics.addMetric("InvalidEvents", MetricUnit.Count, 1);
+        throw error;
+      }
+      const turn = turns.get(record.messageId)!;
+      try {
+        await turn.ready;
+        const stored = await storeEvent(event, states);
+        turn.finish(true);
+        return stored;
+      } catch (error) {
+        turn.finish(false);
+        logger.error("event not stored; the record will be retried", { messageId: record.messageId, ...eventKeys(event), ...errorKeys(error) });
+        throw error;
+      }
+    };
+
+    try {
+      processor.register(batch.Records, recordHandler, { context, throwOnFullBatchFailure: false });
+      const processed = await processor.process();
+      const stored = processed.flatMap(([status, result, record]) =>
+        status === "success" ? [{ record: record as SQSRecord, result: result as StoredEvent }] : [],
+      );
+      const alertFailures = await deliverAlerts(stored);
+      const batchItemFailures = [...processor.response().batchItemFailures, ...alertFailures];
+      metrics.addMetric("FailedRecords", MetricUnit.Count, batchItemFailures.length);
+      for (const [eventType, count] of countBy(stored.map(({ result }) => result.event.eventType))) {
+        metrics.singleMetric().addDimension("eventType", eventType).addMetric("EventsByType", MetricUnit.Count, count);
+      }
+      logger.info("batch processed", { records: batch.Records.length, failed: batchItemFailures.length });
+      return { batchItemFailures };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,84 @@
+import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
+import type { RenderedAlert } from "./alertRender";
+import { AlertPublishError } from "./errors";
+
+/** SNS PublishBatch: at most 10 entries and 256 KiB in all per request. */
+const MAX_ENTRIES = 10;
+const MAX_BATCH_BYTES = 262_144;
+
+/** Protocols that get the JSON body; email and SMS readers get the text. */
+const MACHINE_PROTOCOLS = ["sqs", "lambda", "http", "https", "firehose", "application"] as const;
+
+/** One SNS message per alert: `MessageStructure: json` needs a top-level "default" string. */
+export function snsMessage(alert: RenderedAlert): string {
+  const json = JSON.stringify(alert.body);
+  const structure: Record<string, string> = { default: alert.text, email: alert.text, "email-json": json };
+  for (const protocol of MACHINE_PROTOCOLS) structure[protocol] = json;
+  return JSON.stringify(structure);
+}
+
+export function toBatchEntry(alert: RenderedAlert, id: string): PublishBatchRequestEntry {
+  return {
+    Id: id,
+    Subject: alert.subject,
+    Message: snsMessage(alert),
+    MessageStructure: "json",
+    MessageAttributes: Object.fromEntries(
+      Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+    ),
+  };
+}
+
+const entryBytes = (entry: PublishBatchRequestEntry) =>
+  Buffer.byteLength(entry.Message ?? "") +
+  Buffer.byteLength(entry.Subject ?? "") +
+  Object.entries(entry.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),
+    0,
+  );
+
+/** Greedy packing into requests that respect both PublishBatch limits. */
+export function packBatches(entries: PublishBatchRequestEntry[]): PublishBatchRequestEntry[][] {
+  const batches: PublishBatchRequestEntry[][] = [];
+  let current: PublishBatchRequestEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entryBytes(entry);
+    if (current.length === MAX_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export type PublishAlerts = (alerts: RenderedAlert[]) => Promise<(Error | undefined)[]>;
+
+/**
+ * Publishes alerts in as few requests as the limits allow. Returns, per alert, the error that
+ * kept it from being sent: a request that throws fails all its entries, and a 200 counts only for
+ * the entries it lists as successful.
+ */
+export function createAlertPublisher(sns: SNSClient, topicArn: string): PublishAlerts {
+  return async (alerts) => {
+    const results: (Error | undefined)[] = alerts.map(() => new AlertPublishError("NoResult"));
+    const batches = packBatches(alerts.map((alert, index) => toBatchEntry(alert, `a${index}`)));
+    await Promise.all(
+      batches.map(async (entries) => {
+        const indexOf = (id: string | undefined) => Number((id ?? "").slice(1));
+        try {
+          const response = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
+          for (const sent of response.Successful ?? []) results[indexOf(sent.Id)] = undefined;
+          for (const failed of response.Failed ?? []) results[indexOf(failed.Id)] = new AlertPublishError(failed.Code ?? "Unknown");
+        } catch (error) {
+          for (const entry of entries) results[indexOf(entry.Id)] = error as Error;
+        }
+      }),
+    );
+    return results;
+  };
+}

@@ -1,0 +1,48 @@
+import { type AlertRuleId, parseAlertRules } from "./alertRules";
+
+/** The environment variables the stack sets on the function; the local runner sets the same. */
+export const HandlerEnv = {
+  tableName: "CASES_TABLE_NAME",
+  topicArn: "CASES_ALERT_TOPIC_ARN",
+  domainId: "CASES_DOMAIN_ID",
+  alertRules: "CASES_ALERT_RULES",
+  retentionDays: "CASES_HISTORY_RETENTION_DAYS",
+  requestTimeoutMs: "CASES_AWS_REQUEST_TIMEOUT_MS",
+} as const;
+
+export interface HandlerSettings {
+  tableName: string;
+  topicArn: string;
+  domainId: string;
+  alertRules: AlertRuleId[];
+  retentionDays: number;
+  /** Per-attempt timeout of AWS calls, so a hung connection is retried instead of eating the invocation. */
+  requestTimeoutMs: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number >= 0, got "${text}"`);
+  return value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: the function needs it (the stack sets it; locally, see README)`);
+  return value;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): HandlerSettings {
+  return {
+    tableName: required(env, HandlerEnv.tableName),
+    topicArn: required(env, HandlerEnv.topicArn),
+    domainId: required(env, HandlerEnv.domainId),
+    alertRules: parseAlertRules(env[HandlerEnv.alertRules]),
+    retentionDays: wholeNumber(env, HandlerEnv.retentionDays, 0),
+    requestTimeoutMs: wholeNumber(env, HandlerEnv.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
+  };
+}

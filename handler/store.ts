@@ -1,0 +1,138 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { AlertStatus, type StateUpdate } from "./model";
+import { stateKey } from "./tableDefinition";
+import type { CaseState } from "./types";
+
+/**
+ * applied: history written and state changed. recorded: history written, state untouched (the event
+ * was older than the state, or changes no state). duplicate: this event was stored before.
+ */
+export type RecordOutcome =
+  | { kind: "applied" }
+  | { kind: "recorded"; stale: boolean }
+  | { kind: "duplicate"; stored: Record<string, unknown> };
+
+export interface CaseStore {
+  loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
+  record(history: Record<string, unknown>, update: StateUpdate | undefined): Promise<RecordOutcome>;
+  markAlerted(histories: Record<string, unknown>[]): Promise<number>;
+}
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+/** BatchGet/BatchWrite may leave items unprocessed under load; they are retried this many times. */
+const UNPROCESSED_RETRIES = 3;
+
+const NOT_STORED_YET = "attribute_not_exists(sk)";
+const CONDITION_FAILED = "ConditionalCheckFailed";
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === "ConditionalCheckFailedException";
+
+export function createCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore {
+  /** A duplicate's stored row, as DynamoDB returned it with the failed condition, or read back. */
+  async function storedHistory(history: Record<string, unknown>, returned?: Record<string, unknown>) {
+    if (returned) return returned;
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: { pk: history.pk, sk: history.sk }, ConsistentRead: true }),
+    );
+    return Item ?? history;
+  }
+
+  async function putHistory(history: Record<string, unknown>, stale: boolean): Promise<RecordOutcome> {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: history,
+          ConditionExpression: NOT_STORED_YET,
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return { kind: "recorded", stale };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const item = (error as { Item?: Record<string, never> }).Item;
+      return { kind: "duplicate", stored: await storedHistory(history, item && unmarshall(item)) };
+    }
+  }
+
+  async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
+    const states = new Map<string, CaseState>();
+    for (const ids of chunks([...new Set(caseIds)], BATCH_GET_LIMIT)) {
+      let keys: Record<string, unknown>[] = ids.map(stateKey);
+      for (let attempt = 0; keys.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
+        const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+        for (const item of result.Responses?.[tableName] ?? []) states.set(item.caseId as string, item as CaseState);
+        keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+    return states;
+  }
+
+  /**
+   * Stores the history row and the state change atomically, so a retry after a crash never applies
+   * a related-item count twice. The history row's "not stored yet" condition is the idempotency key.
+   */
+  async function record(history: Record<string, unknown>, update: StateUpdate | undefined): Promise<RecordOutcome> {
+    if (!update) return putHistory(history, false);
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: history,
+                ConditionExpression: NOT_STORED_YET,
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+            { Update: { TableName: tableName, ...update } },
+          ],
+        }),
+      );
+      return { kind: "applied" };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [historyReason, stateReason] = error.CancellationReasons ?? [];
+      if (historyReason?.Code === CONDITION_FAILED) {
+        return { kind: "duplicate", stored: await storedHistory(history, historyReason.Item && unmarshall(historyReason.Item)) };
+      }
+      // Only the state's "newer than" condition failed: the event is older than the state.
+      if (stateReason?.Code === CONDITION_FAILED) return putHistory(history, true);
+      throw error;
+    }
+  }
+
+  /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */
+  async function markAlerted(histories: Record<string, unknown>[]): Promise<number> {
+    const alertedAt = new Date().toISOString();
+    let unmarked = 0;
+    for (const group of chunks(histories, BATCH_WRITE_LIMIT)) {
+      let requests: Record<string, unknown>[] = group.map((history) => ({
+        PutRequest: { Item: { ...history, alertStatus: AlertStatus.Sent, alertedAt } },
+      }));
+      for (let attempt = 0; requests.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+        requests = (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
+      }
+      unmarked += requests.length;
+    }
+    return unmarked;
+  }
+
+  return { loadStates, record, markAlerted };
+}

@@ -1,0 +1,35 @@
+/**
+ * cases-data-streaming: Amazon Connect Cases changes -> EventBridge rule (this domain only) -> SQS
+ * (SSE, DLQ) -> Lambda -> DynamoDB (case state + event history) and SNS alerts (email + any
+ * subscriber). Configuration: infra/config.ts; README for the keys.
+ */
+import { CaseEventRule } from "./infra/eventRule";
+import { AlertTopic } from "./infra/alertTopic";
+import { loadConfig } from "./infra/config";
+import { CaseEventProcessor } from "./infra/processor";
+import { CaseEventQueue } from "./infra/queue";
+import { CaseTable } from "./infra/table";
+
+const config = loadConfig();
+
+const queue = new CaseEventQueue("case-events", {
+  visibilityTimeoutSeconds: config.queueVisibilityTimeoutSeconds,
+  maxReceiveCount: config.dlqMaxReceiveCount,
+});
+const rule = new CaseEventRule("case-changes", { domainId: config.casesDomainId, queue: queue.queue });
+const table = new CaseTable("cases", { deletionProtection: config.deletionProtection });
+const alerts = new AlertTopic("case-alerts", { emails: config.casesAlertEmail });
+const processor = new CaseEventProcessor("case-processor", {
+  config,
+  queue: queue.queue,
+  table: table.table,
+  topic: alerts.topic,
+});
+
+export const tableName = table.table.name;
+export const alertTopicArn = alerts.topic.arn;
+export const queueUrl = queue.queue.url;
+export const deadLetterQueueUrl = queue.deadLetterQueue.url;
+export const ruleDeadLetterQueueUrl = rule.deadLetterQueue.url;
+export const ruleArn = rule.rule.arn;
+export const functionName = processor.function.name;

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alertRules";
+
+/** The stack's settings, validated. Every key is `cases-data-streaming:<key>` in stack config. */
+export interface StackConfig {
+  /** Amazon Connect Cases domain whose changes are streamed (UUID). */
+  casesDomainId: string;
+  /** Addresses that receive case alerts (one subscription each; each must confirm). */
+  casesAlertEmail: string[];
+  /** SQS records per Lambda invocation (1-10000; above 10 needs a batching window). */
+  batchSize: number;
+  /** Seconds the event source waits to fill a batch (0-300). */
+  batchingWindowSeconds: number;
+  lambdaMemoryMb: number;
+  lambdaTimeoutSeconds: number;
+  /** At least 6 x the Lambda timeout (AWS's rule for SQS event sources); derived when unset. */
+  queueVisibilityTimeoutSeconds: number;
+  /** Upper bound on concurrent invocations from the queue (2-1000). */
+  maxConcurrency: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  dlqMaxReceiveCount: number;
+  /** Days history rows are kept (0 = forever); case state rows are never expired. */
+  historyRetentionDays: number;
+  alertRules: AlertRuleId[];
+  deletionProtection: boolean;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A bad config value: names the key, the value and the accepted form. */
+export class ConfigError extends Error {
+  constructor(key: string, value: string | undefined, accepted: string) {
+    super(`Invalid config ${CONFIG_NAMESPACE}:${key} = ${JSON.stringify(value ?? null)}: ${accepted}.\n` +
+      `Fix it with: pulumi config set ${key} <value>`);
+    this.name = "ConfigError";
+  }
+}
+
+export const CONFIG_NAMESPACE = "cases-data-streaming";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+/** The largest SQS visibility timeout (12 hours). */
+const MAX_VISIBILITY_SECONDS = 43_200;
+/** AWS requires a batching window of at least 1 s for SQS batch sizes above 10. */
+const MAX_BATCH_WITHOUT_WINDOW = 10;
+
+export type ReadConfig = (key: string) => string | undefined;
+
+/** A list given as a YAML list (stored as JSON) or as one comma-separated string. */
+function list(read: ReadConfig, key: string): string[] | undefined {
+  const raw = read(key);
+  if (raw === undefined) return undefined;
+  if (raw.trim().startsWith("[")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(key, raw, "a YAML list or a comma-separated string");
+    }
+    if (!Array.isArray(parsed) || !parsed.every((entry) => typeof entry === "string")) {
+      throw new ConfigError(key, raw, "a list of strings");
+    }
+    return parsed.map((entry) => entry.trim()).filter(Boolean);
+  }
+  return raw.split(",").map((entry) => entry.trim()).filter(Boolean);
+}
+
+function integer(read: ReadConfig, key: string, fallback: number, min: number, max: number): number {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(key, raw, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function boolean(read: ReadConfig, key: string, fallback: boolean): boolean {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new ConfigError(key, raw, "must be true or false");
+}
+
+function oneOf<T extends string>(read: ReadConfig, key: string, fallback: T, allowed: readonly T[]): T {
+  const raw = read(key);
+  if (raw === undefined) return fallback;
+  const value = raw.toUpperCase() as T;
+  if (!allowed.includes(value)) throw new ConfigError(key, raw, `must be one of ${allowed.join(", ")}`);
+  return value;
+}
+
+/** Validates every key before anything is created, so a bad value fails `pulumi up` at once. */
+export function parseStackConfig(read: ReadConfig): StackConfig {
+  const casesDomainId = read("casesDomainId");
+  if (!casesDomainId || !UUID.test(casesDomainId)) {
+    throw new ConfigError("casesDomainId", casesDomainId, "required; the Cases domain id, a UUID such as 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b");
+  }
+  const emails = list(read, "casesAlertEmail") ?? [];
+  const badEmail = emails.find((email) => !EMAIL.test(email));
+  if (emails.length === 0 || badEmail !== undefined) {
+    throw new ConfigError("casesAlertEmail", badEmail ?? read("casesAlertEmail"),
+      "required; one or more email addresses, comma-separated or as a YAML list");
+  }
+  const batchingWindowSeconds = integer(read, "batchingWindowSeconds", 5, 0, 300);
+  const batchSize = integer(read, "batchSize", 100, 1, 10_000);
+  if (batchSize > MAX_BATCH_WITHOUT_WINDOW && batchingWindowSeconds < 1) {
+    throw new ConfigError("batchSize", String(batchSize),
+      `above ${MAX_BATCH_WITHOUT_WINDOW} needs batchingWindowSeconds of at least 1 (an SQS event source rule)`);
+  }
+  const lambdaTimeoutSeconds = integer(read, "lambdaTimeoutSeconds", 30, 1, 900);
+  const minimumVisibility = 6 * lambdaTimeoutSeconds;
+  const queueVisibilityTimeoutSeconds = integer(
+    read, "queueVisibilityTimeoutSeconds", Math.min(minimumVisibility + batchingWindowSeconds, MAX_VISIBILITY_SECONDS), 0, MAX_VISIBILITY_SECONDS);
+  if (queueVisibilityTimeoutSeconds < minimumVisibility) {
+    throw new ConfigError("queueVisibilityTimeoutSeconds", String(queueVisibilityTimeoutSeconds),
+      `must be at least 6 x lambdaTimeoutSeconds (${minimumVisibility}) so a batch is not redelivered while it runs`);
+  }
+  const alertRules = list(read, "alertRules") ?? DEFAULT_ALERT_RULES;
+  const unknownRule = alertRules.find((rule) => !isAlertRuleId(rule));
+  if (unknownRule !== undefined) {
+    throw new ConfigError("alertRules", unknownRule, `unknown alert rule; use any of ${ALERT_RULE_IDS.join(", ")}`);
+  }
+  return {
+    casesDomainId: casesDomainId.toLowerCase(),
+    casesAlertEmail: [...new Set(emails)],
+    batchSize,
+    batchingWindowSeconds,
+    lambdaMemoryMb: integer(read, "lambdaMemoryMb", 256, 128, 10_240),
+    lambdaTimeoutSeconds,
+    queueVisibilityTimeoutSeconds,
+    maxConcurrency: integer(read, "maxConcurrency", 5, 2, 1_000),
+    dlqMaxReceiveCount: integer(read, "dlqMaxReceiveCount", 5, 1, 1_000),
+    historyRetentionDays: integer(read, "historyRetentionDays", 0, 0, 36_500),
+    alertRules: alertRules as AlertRuleId[],
+    deletionProtection: boolean(read, "deletionProtection", true),
+    logLevel: oneOf(read, "logLevel", "INFO", LOG_LEVELS),
+  };
+}
+
+export function loadConfig(): StackConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  return parseStackConfig((key) => config.get(key));
+}

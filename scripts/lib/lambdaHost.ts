@@ -1,0 +1,85 @@
+import { type ChildProcess, fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { LambdaArtifact } from "./artifact";
+
+export interface LambdaHostOptions {
+  artifact: LambdaArtifact;
+  /** Added to the function's own environment (endpoints, credentials, overrides). */
+  env: Record<string, string>;
+  /** Every line the function writes to stdout/stderr (its logs and EMF metrics). */
+  onLog?: (line: string) => void;
+}
+
+/**
+ * A stand-in for the Lambda sandbox: a child process that sees only the archive's files and the
+ * AWS SDK the nodejs22.x runtime provides, and is invoked with SQS batch events.
+ */
+export class LambdaHost {
+  private readonly pending = new Map<number, { resolve: (value: SQSBatchResponse) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+
+  private constructor(private readonly child: ChildProcess, readonly initMs: number) {
+    child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.error) waiter.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+      else waiter.resolve(message.result!);
+    });
+    child.on("exit", (code) => {
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`function process exited (${code})`));
+      this.pending.clear();
+    });
+  }
+
+  static async start(options: LambdaHostOptions): Promise<LambdaHost> {
+    const runtimeModules = path.join(options.artifact.dir, "..", "runtime-provided", "node_modules");
+    fs.mkdirSync(runtimeModules, { recursive: true });
+    const sdkLink = path.join(runtimeModules, "@aws-sdk");
+    if (!fs.existsSync(sdkLink)) fs.symlinkSync(path.resolve("node_modules", "@aws-sdk"), sdkLink, "dir");
+    const child = fork(path.join(__dirname, "lambdaHostChild.js"), [], {
+      cwd: options.artifact.dir,
+      env: {
+        PATH: process.env.PATH,
+        LAMBDA_TASK_ROOT: options.artifact.dir,
+        NODE_PATH: runtimeModules,
+        AWS_LAMBDA_FUNCTION_NAME: "case-processor-local",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...options.artifact.environment,
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      execArgv: [],
+    });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline.createInterface({ input: stream }).on("line", (line) => options.onLog?.(line));
+    }
+    const ready = await new Promise<{ initMs: number; initError?: string }>((resolve, reject) => {
+      child.once("message", resolve);
+      child.once("exit", (code) => reject(new Error(`function process exited during init (${code})`)));
+    });
+    if (ready.initError) {
+      child.kill();
+      throw new Error(`the function failed to initialise: ${ready.initError}`);
+    }
+    return new LambdaHost(child, ready.initMs);
+  }
+
+  invoke(event: SQSEvent): Promise<SQSBatchResponse> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ id, event });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill();
+    await exited;
+  }
+}

@@ -1,0 +1,29 @@
+"use strict";
+// Runs inside a child process that looks like a Lambda sandbox: only the archive's files plus the
+// runtime-provided AWS SDK (NODE_PATH). Loading the module is the cold start; each message is an
+// invocation.
+const path = require("node:path");
+const started = process.hrtime.bigint();
+let handler;
+let initError;
+try {
+  handler = require(path.join(process.env.LAMBDA_TASK_ROOT, "__index.js")).handler;
+} catch (error) {
+  initError = error;
+}
+const initMs = Number(process.hrtime.bigint() - started) / 1e6;
+
+process.on("message", async ({ id, event }) => {
+  if (initError) return process.send({ id, error: { name: initError.name, message: String(initError.stack) } });
+  const context = {
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    awsRequestId: `local-${id}`,
+    getRemainingTimeInMillis: () => 30_000,
+  };
+  try {
+    process.send({ id, result: await handler(event, context) });
+  } catch (error) {
+    process.send({ id, error: { name: error.name, message: error.message } });
+  }
+});
+process.send({ ready: true, initMs, initError: initError && String(initError.stack) });

@@ -1,0 +1,92 @@
+import * as path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { HandlerEnv } from "../../handler/settings";
+import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
+import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, startDynamoLocal } from "./dynamoLocal";
+import { LambdaHost } from "./lambdaHost";
+import { synthesizeProgram } from "./program";
+import { SnsStandIn } from "./snsStandIn";
+
+/** The domain of the sample events in events/: the local stack is configured for it. */
+export const SAMPLE_DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
+
+/** Stack config of the local runs: the same keys a real stack sets with `pulumi config set`. */
+export const LOCAL_STACK_CONFIG: Record<string, string> = {
+  casesDomainId: SAMPLE_DOMAIN_ID,
+  casesAlertEmail: "case-alerts@example.com",
+};
+
+export const LOCAL_WORK_DIR = path.resolve(".local");
+
+export interface LocalPipelineOptions {
+  /** Keep DynamoDB Local's data here between runs (default: in memory). */
+  dataDir?: string;
+  /** Extra environment for the function (log level, endpoints through a fault proxy, ...). */
+  env?: Record<string, string>;
+  /** Rewrites the endpoints the function sees (a fault proxy sits in between). */
+  endpoints?: (real: { dynamodb: string; sns: string }) => Promise<{ dynamodb: string; sns: string }>;
+  onLog?: (line: string) => void;
+}
+
+export interface LocalPipeline {
+  artifact: LambdaArtifact;
+  host: LambdaHost;
+  dynamo: DynamoLocal;
+  sns: SnsStandIn;
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+/** The deployed artifact of the stack, written to `.local/<name>` from the program under mocks. */
+export async function buildLocalArtifact(name = "artifact"): Promise<LambdaArtifact> {
+  const { mocks } = await synthesizeProgram(LOCAL_STACK_CONFIG);
+  return writeLambdaArtifact(mocks.one("aws:lambda/function:Function"), path.join(LOCAL_WORK_DIR, name, "task"));
+}
+
+/**
+ * The whole pipeline on this machine: DynamoDB Local with the stack's table, the SNS stand-in with
+ * the stack's topic, and the function's deployed artifact in a Lambda-like process.
+ */
+export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
+  const artifact = await buildLocalArtifact();
+  const tableName = artifact.environment[HandlerEnv.tableName];
+  const dynamo = await startDynamoLocal({ dataDir: options.dataDir });
+  const sns = await new SnsStandIn(artifact.environment[HandlerEnv.topicArn]).start();
+  try {
+    await ensureCaseTable(dynamo.endpoint, tableName);
+    const real = { dynamodb: dynamo.endpoint, sns: sns.endpoint };
+    const seen = options.endpoints ? await options.endpoints(real) : real;
+    const host = await LambdaHost.start({
+      artifact,
+      env: {
+        ...LOCAL_AWS_ENV,
+        AWS_ENDPOINT_URL_DYNAMODB: seen.dynamodb,
+        AWS_ENDPOINT_URL_SNS: seen.sns,
+        POWERTOOLS_METRICS_NAMESPACE: "CasesDataStreamingLocal",
+        ...options.env,
+      },
+      onLog: options.onLog,
+    });
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, ...clientCredentials() }));
+    return {
+      artifact,
+      host,
+      dynamo,
+      sns,
+      documents,
+      tableName,
+      stop: async () => {
+        documents.destroy();
+        await host.stop();
+        await sns.stop();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await sns.stop();
+    await dynamo.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type RecordingMocks, promiseOf, useMocks } from "./pulumiMocks";
+
+export interface SynthesizedProgram {
+  mocks: RecordingMocks;
+  outputs: Record<string, unknown>;
+}
+
+let synthesized: Promise<SynthesizedProgram> | undefined;
+
+/**
+ * Runs the real Pulumi program (index.ts) under mocks with the given stack config, once per
+ * process (a program registers its resources when imported), and waits for every stack output.
+ */
+export function synthesizeProgram(config: Record<string, string>): Promise<SynthesizedProgram> {
+  synthesized ??= (async () => {
+    const mocks = useMocks(config);
+    const program: Record<string, pulumi.Output<unknown>> = await import("../../index");
+    const outputs: Record<string, unknown> = {};
+    for (const [name, output] of Object.entries(program)) outputs[name] = await promiseOf(output);
+    // Resources created inside apply() callbacks register a turn after the outputs resolve.
+    let count = -1;
+    while (count !== mocks.resources.length) {
+      count = mocks.resources.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { mocks, outputs };
+  })();
+  return synthesized;
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A message as a subscriber would see it. */
+export interface DeliveredMessage {
+  messageId: string;
+  subject?: string;
+  /** Per-protocol bodies (MessageStructure json) or { default } for a plain message. */
+  bodies: Record<string, string>;
+  attributes: Record<string, string>;
+}
+
+interface Entry {
+  Id?: string;
+  Message?: string;
+  Subject?: string;
+  MessageStructure?: string;
+  attributes: Record<string, { DataType?: string; StringValue?: string }>;
+}
+
+class SnsError extends Error {
+  constructor(readonly code: string, message: string, readonly status = 400) {
+    super(message);
+  }
+}
+
+const MAX_MESSAGE_BYTES = 262_144;
+const MAX_BATCH_ENTRIES = 10;
+const ATTRIBUTE_TYPES = ["String", "Number", "Binary", "String.Array"];
+
+const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+function readEntry(params: URLSearchParams, prefix: string): Entry {
+  const entry: Entry = { attributes: {} };
+  for (const key of ["Id", "Message", "Subject", "MessageStructure"] as const) {
+    const value = params.get(`${prefix}${key}`);
+    if (value !== null) entry[key] = value;
+  }
+  for (let n = 1; params.has(`${prefix}MessageAttributes.entry.${n}.Name`); n++) {
+    const base = `${prefix}MessageAttributes.entry.${n}.`;
+    entry.attributes[params.get(`${base}Name`)!] = {
+      DataType: params.get(`${base}Value.DataType`) ?? undefined,
+      StringValue: params.get(`${base}Value.StringValue`) ?? undefined,
+    };
+  }
+  return entry;
+}
+
+/** The checks SNS makes on one message (subject, body, structure, attributes). */
+export function validateEntry(entry: Entry): DeliveredMessage {
+  const message = entry.Message ?? "";
+  if (message.length === 0) throw new SnsError("InvalidParameter", "Invalid parameter: Empty message");
+  if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) throw new SnsError("InvalidParameter", "Invalid parameter: Message too long");
+  const subject = entry.Subject;
+  if (subject !== undefined) {
+    if (subject.length === 0 || subject.length >= 100) throw new SnsError("InvalidParameter", "Invalid parameter: Subject must be less than 100 characters");
+    if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(subject)) {
+      throw new SnsError("InvalidParameter", "Invalid parameter: Subject must be ASCII text that begins with a letter, number, or punctuation mark; must not include line breaks or control characters");
+    }
+  }
+  let bodies: Record<string, string> = { default: message };
+  if (entry.MessageStructure !== undefined) {
+    if (entry.MessageStructure !== "json") throw new SnsError("InvalidParameter", "Invalid parameter: MessageStructure");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      throw new SnsError("InvalidParameter", "Invalid parameter: Message Structure - JSON message body failed to parse");
+    }
+    if (typeof parsed !== "object" || parsed === null || typeof (parsed as Record<string, unknown>).default !== "string") {
+      throw new SnsError("InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body");
+    }
+    if (!Object.values(parsed).every((value) => typeof value === "string")) {
+      throw new SnsError("InvalidParameter", "Invalid parameter: Message Structure - protocol values must be strings");
+    }
+    bodies = parsed as Record<string, string>;
+  }
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(entry.attributes)) {
+    if (!value.DataType || !ATTRIBUTE_TYPES.includes(value.DataType)) {
+      throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' has an invalid message attribute type`);
+    }
+    if (!value.StringValue) throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' must contain non-empty message attribute value`);
+    attributes[name] = value.StringValue;
+  }
+  return { messageId: randomUUID(), subject, bodies, attributes };
+}
+
+/**
+ * A local SNS that speaks the query protocol the AWS SDK uses for Publish and PublishBatch, checks
+ * requests as SNS does, and keeps what it delivered. Nothing leaves the machine.
+ */
+export class SnsStandIn {
+  readonly delivered: DeliveredMessage[] = [];
+  requests = 0;
+  private server?: http.Server;
+  endpoint = "";
+
+  constructor(readonly topicArn: string) {}
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        this.requests += 1;
+        const params = new URLSearchParams(body);
+        const action = params.get("Action") ?? "";
+        try {
+          const result = this.handle(action, params);
+          response.writeHead(200, { "content-type": "text/xml" });
+          response.end(`<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result>` +
+            `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
+        } catch (error) {
+          const failure = error instanceof SnsError ? error : new SnsError("InternalError", String(error), 500);
+          response.writeHead(failure.status, { "content-type": "text/xml" });
+          response.end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>` +
+            `<Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private handle(action: string, params: URLSearchParams): string {
+    if (params.get("TopicArn") !== this.topicArn) throw new SnsError("NotFound", "Topic does not exist", 404);
+    if (action === "Publish") {
+      const delivered = validateEntry(readEntry(params, ""));
+      this.delivered.push(delivered);
+      return `<MessageId>${delivered.messageId}</MessageId>`;
+    }
+    if (action !== "PublishBatch") throw new SnsError("InvalidAction", `The action ${action} is not valid for this stand-in`);
+    const entries: Entry[] = [];
+    for (let n = 1; params.has(`PublishBatchRequestEntries.member.${n}.Id`); n++) {
+      entries.push(readEntry(params, `PublishBatchRequestEntries.member.${n}.`));
+    }
+    if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries");
+    if (entries.length > MAX_BATCH_ENTRIES) throw new SnsError("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible");
+    const ids = entries.map((entry) => entry.Id ?? "");
+    if (new Set(ids).size !== ids.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id");
+    if (ids.some((id) => !/^[A-Za-z0-9_-]{1,80}$/.test(id))) throw new SnsError("InvalidBatchEntryId", "A batch entry id is invalid");
+    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.Message ?? "") + Buffer.byteLength(entry.Subject ?? ""), 0);
+    if (total > MAX_MESSAGE_BYTES) throw new SnsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit");
+    const successful: string[] = [];
+    const failed: string[] = [];
+    for (const entry of entries) {
+      try {
+        const delivered = validateEntry(entry);
+        this.delivered.push(delivered);
+        successful.push(`<member><Id>${xml(entry.Id!)}</Id><MessageId>${delivered.messageId}</MessageId></member>`);
+      } catch (error) {
+        const failure = error as SnsError;
+        failed.push(`<member><Id>${xml(entry.Id!)}</Id><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message><SenderFault>true</SenderFault></member>`);
+      }
+    }
+    return `<Successful>${successful.join("")}</Successful><Failed>${failed.join("")}</Failed>`;
+  }
+}
