@@ -1,26 +1,31 @@
 /**
- * A message that can never be processed (retrying will not help). Its `reason` is safe to log:
- * it never contains case field values.
+ * Named errors, built by factories rather than `class … extends Error`: Pulumi's closure
+ * serializer turns a class into a plain constructor that calls `Error.call(this)`, which yields
+ * objects that are neither `instanceof Error` nor carry a message. Callers tell errors apart by
+ * `name`, which survives serialization.
  */
-export class InvalidEventError extends Error {
-  constructor(public readonly reason: string) {
-    super(`invalid Cases event: ${reason}`);
-    this.name = "InvalidEventError";
-  }
+export const ErrorName = {
+  InvalidEvent: "InvalidEventError",
+  PrecedingEventFailed: "PrecedingEventFailedError",
+  AlertPublish: "AlertPublishError",
+} as const;
+
+/** A message that can never be processed. `reason` is safe to log: it never holds field values. */
+export interface InvalidEventError extends Error {
+  name: typeof ErrorName.InvalidEvent;
+  reason: string;
 }
+
+export const invalidEvent = (reason: string): InvalidEventError =>
+  Object.assign(new Error(`invalid Cases event: ${reason}`), { name: ErrorName.InvalidEvent, reason });
+
+export const isInvalidEvent = (error: unknown): error is InvalidEventError =>
+  (error as Error | undefined)?.name === ErrorName.InvalidEvent;
 
 /** An earlier event of the same case in this batch failed; this one waits for its retry. */
-export class PrecedingEventFailedError extends Error {
-  constructor(public readonly caseId: string) {
-    super("an earlier event of the same case failed in this batch");
-    this.name = "PrecedingEventFailedError";
-  }
-}
+export const precedingEventFailed = (caseId: string): Error =>
+  Object.assign(new Error("an earlier event of the same case failed in this batch"), { name: ErrorName.PrecedingEventFailed, caseId });
 
-/** SNS accepted the batch request but refused this entry. */
-export class AlertPublishError extends Error {
-  constructor(public readonly code: string) {
-    super(`SNS refused the alert: ${code}`);
-    this.name = "AlertPublishError";
-  }
-}
+/** SNS accepted the batch request but refused (or did not confirm) this entry. */
+export const alertPublishError = (code: string): Error =>
+  Object.assign(new Error(`SNS refused the alert: ${code}`), { name: ErrorName.AlertPublish, code });

@@ -15,7 +15,12 @@ import { createCaseStore } from "./store";
  */
 export function createLambdaHandler() {
   const settings = readSettings(process.env);
-  const requestHandler = { requestTimeout: settings.requestTimeoutMs, connectionTimeout: settings.requestTimeoutMs };
+  // Without throwOnRequestTimeout the SDK only warns and a hung connection waits for the Lambda timeout.
+  const requestHandler = {
+    requestTimeout: settings.requestTimeoutMs,
+    connectionTimeout: settings.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+  };
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
     marshallOptions: { removeUndefinedValues: true },
   });

@@ -23,6 +23,14 @@ const DAY_SECONDS = 86_400;
 
 /** Applies only if this event is newer than the one the state reflects: "latest wins" without a read. */
 const NEWER_THAN_STATE = "attribute_not_exists(#lastChangeKey) OR #lastChangeKey < :orderKey";
+/** The same for the field values alone (a newer CASE.DELETED carries no fields to compare with). */
+const NEWER_THAN_FIELDS = "attribute_not_exists(#fieldsChangeKey) OR #fieldsChangeKey < :orderKey";
+
+/**
+ * case: the whole state (lastChange*, deleted, fields). fields: only the field values and what is
+ * derived from them, for an event older than the state's last change but newer than its fields.
+ */
+export type UpdateScope = "case" | "fields";
 
 const asString = (value: FieldValue | undefined): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
@@ -119,22 +127,26 @@ class UpdateBuilder {
 export const relatedCountAttribute = (type: string) =>
   `related${type.replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase()) || "Other"}Count`;
 
-function caseChange(event: CaseEvent, previous: CaseState | undefined, builder: UpdateBuilder): void {
+function caseChange(event: CaseEvent, previous: CaseState | undefined, builder: UpdateBuilder, scope: UpdateScope): void {
   builder
-    .set("lastChangeAt", event.changedAt)
-    .set("lastEventId", event.eventId)
-    .set("lastEventType", event.eventType)
-    .set("lastChangeKey", event.orderKey)
     .set("templateId", event.templateId)
     .set("createdAt", event.createdAt ?? asString(event.fields?.[SystemField.createdAt]));
-  if (event.eventType === CaseEventType.Deleted) {
-    builder.set("deleted", true).set("deletedAt", event.changedAt).set("statusIndexKey", DELETED_STATUS_KEY);
-    return;
+  if (scope === "case") {
+    builder
+      .set("lastChangeAt", event.changedAt)
+      .set("lastEventId", event.eventId)
+      .set("lastEventType", event.eventType)
+      .set("lastChangeKey", event.orderKey);
+    if (event.eventType === CaseEventType.Deleted) {
+      builder.set("deleted", true).set("deletedAt", event.changedAt).set("statusIndexKey", DELETED_STATUS_KEY);
+      return;
+    }
+    builder.set("deleted", false);
   }
-  builder.set("deleted", false);
   const fields = event.fields;
   if (!fields) return;
   builder
+    .set("fieldsChangeKey", event.orderKey)
     .set("fields", fields)
     .set("title", fields[SystemField.title])
     .set("referenceNumber", fields[SystemField.referenceNumber])
@@ -144,7 +156,8 @@ function caseChange(event: CaseEvent, previous: CaseState | undefined, builder: 
     .set("customerId", fields[SystemField.customerId]);
   const status = asString(fields[SystemField.status]);
   if (!status) return;
-  builder.set("status", status).set("statusIndexKey", status);
+  builder.set("status", status);
+  if (!previous?.deleted || scope === "case") builder.set("statusIndexKey", status);
   if (status !== CLOSED_STATUS) {
     builder.remove("closedAt").remove("timeToCloseSeconds");
     return;
@@ -160,19 +173,25 @@ function caseChange(event: CaseEvent, previous: CaseState | undefined, builder: 
  * updates, event types Cases may add later). Case changes apply only if newer than the state;
  * related-item counts commute, so they apply in any order (the history row guards duplicates).
  */
-export function stateUpdate(event: CaseEvent, previous: CaseState | undefined): StateUpdate | undefined {
+export function stateUpdate(event: CaseEvent, previous: CaseState | undefined, scope: UpdateScope = "case"): StateUpdate | undefined {
   const builder = new UpdateBuilder().set("caseId", event.caseId).set("domainId", event.domainId);
   let condition: string | undefined;
-  if (event.family === "CASE" && Object.values(CaseEventType).includes(event.eventType as never)) {
-    caseChange(event, previous, builder);
+  if (scope === "fields") {
+    if (!event.fields) return undefined;
+    caseChange(event, previous, builder, scope);
     builder.values[":orderKey"] = event.orderKey;
+    condition = NEWER_THAN_FIELDS;
+  } else if (event.family === "CASE" && Object.values(CaseEventType).includes(event.eventType as never)) {
+    caseChange(event, previous, builder, scope);
+    builder.values[":orderKey"] = event.orderKey;
+    builder.names["#lastChangeKey"] = "lastChangeKey";
     condition = NEWER_THAN_STATE;
   } else if (event.family === "RELATED_ITEM" && event.relatedItem && /\.(CREATED|DELETED)$/.test(event.eventType)) {
     builder.add(relatedCountAttribute(event.relatedItem.type), event.eventType.endsWith(".CREATED") ? 1 : -1);
   } else {
     return undefined;
   }
-  if (condition) builder.names["#lastChangeKey"] = "lastChangeKey";
+  if (scope === "fields") builder.names["#fieldsChangeKey"] = "fieldsChangeKey";
   return {
     Key: stateKey(event.caseId),
     UpdateExpression: builder.expression(),

@@ -1,5 +1,5 @@
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, MAX_EVENT_BYTES } from "./constants";
-import { InvalidEventError } from "./errors";
+import { invalidEvent } from "./errors";
 import type { CaseEvent, EventFamily, FieldValue } from "./types";
 
 type Json = Record<string, unknown>;
@@ -56,7 +56,7 @@ function flattenFields(fields: unknown): Record<string, FieldValue> | undefined 
 
 function isoTime(value: unknown, what: string): string {
   const millis = typeof value === "string" ? Date.parse(value) : NaN;
-  if (Number.isNaN(millis)) throw new InvalidEventError(`${what} is missing or not an ISO-8601 time`);
+  if (Number.isNaN(millis)) throw invalidEvent(`${what} is missing or not an ISO-8601 time`);
   return new Date(millis).toISOString();
 }
 
@@ -66,35 +66,35 @@ function isoTime(value: unknown, what: string): string {
  */
 export function parseCaseEvent(body: string, expectedDomainId: string): CaseEvent {
   if (Buffer.byteLength(body, "utf8") > MAX_EVENT_BYTES) {
-    throw new InvalidEventError(`body is larger than ${MAX_EVENT_BYTES} bytes`);
+    throw invalidEvent(`body is larger than ${MAX_EVENT_BYTES} bytes`);
   }
   let envelope: unknown;
   try {
     envelope = JSON.parse(body);
   } catch {
-    throw new InvalidEventError("body is not JSON");
+    throw invalidEvent("body is not JSON");
   }
-  if (!isObject(envelope)) throw new InvalidEventError("body is not a JSON object");
+  if (!isObject(envelope)) throw invalidEvent("body is not a JSON object");
   if (envelope.source !== CASES_EVENT_SOURCE || envelope["detail-type"] !== CASES_DETAIL_TYPE) {
-    throw new InvalidEventError(`not an Amazon Connect Cases event (source/detail-type must be ${CASES_EVENT_SOURCE}/${CASES_DETAIL_TYPE})`);
+    throw invalidEvent(`not an Amazon Connect Cases event (source/detail-type must be ${CASES_EVENT_SOURCE}/${CASES_DETAIL_TYPE})`);
   }
   const eventId = optionalString(envelope.id);
-  if (!eventId) throw new InvalidEventError("event id is missing");
+  if (!eventId) throw invalidEvent("event id is missing");
   const detail = envelope.detail;
-  if (!isObject(detail)) throw new InvalidEventError("detail is missing");
+  if (!isObject(detail)) throw invalidEvent("detail is missing");
   const eventType = optionalString(detail.eventType);
-  if (!eventType) throw new InvalidEventError("detail.eventType is missing");
+  if (!eventType) throw invalidEvent("detail.eventType is missing");
 
   const fromArn = arnParts(envelope.resources);
-  if (!fromArn.domainId) throw new InvalidEventError("resources hold no Cases domain ARN");
+  if (!fromArn.domainId) throw invalidEvent("resources hold no Cases domain ARN");
   if (fromArn.domainId !== expectedDomainId) {
-    throw new InvalidEventError(`event is for domain ${fromArn.domainId}, this stack handles ${expectedDomainId}`);
+    throw invalidEvent(`event is for domain ${fromArn.domainId}, this stack handles ${expectedDomainId}`);
   }
 
   const caseDetail = isObject(detail.case) ? detail.case : undefined;
   const relatedDetail = isObject(detail.relatedItem) ? detail.relatedItem : undefined;
   const caseId = optionalString(caseDetail?.caseId) ?? optionalString(relatedDetail?.caseId) ?? fromArn.caseId;
-  if (!caseId) throw new InvalidEventError("case id is missing (detail.case.caseId, detail.relatedItem.caseId, resources)");
+  if (!caseId) throw invalidEvent("case id is missing (detail.case.caseId, detail.relatedItem.caseId, resources)");
 
   const changedAt = isoTime(detail.approximateChangeTime, "detail.approximateChangeTime");
   const performedBy = isObject(detail.performedBy) ? detail.performedBy : undefined;

@@ -5,7 +5,7 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import { type AlertInput, renderAlert } from "./alertRender";
 import { matchingRules } from "./alertRules";
 import { CLOSED_STATUS } from "./constants";
-import { InvalidEventError } from "./errors";
+import { type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
 import { AlertStatus, applyToState, fieldChanges, historyItem, stateUpdate } from "./model";
 import { parseCaseEvent } from "./parse";
 import type { PublishAlerts } from "./publish";
@@ -33,7 +33,7 @@ interface StoredEvent {
 const eventKeys = (event: CaseEvent) => ({ eventId: event.eventId, caseId: event.caseId, eventType: event.eventType });
 
 const errorKeys = (error: unknown) =>
-  error instanceof InvalidEventError
+  isInvalidEvent(error)
     ? { error: error.name, reason: error.reason }
     : { error: (error as Error)?.name ?? "Error", reason: (error as Error)?.message };
 
@@ -61,7 +61,8 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
     const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays });
-    const outcome = await store.record(history, stateUpdate(event, previous));
+    const outcome = await store.record(history, stateUpdate(event, previous), (current) =>
+      (current.fieldsChangeKey ?? "") < event.orderKey ? stateUpdate(event, current, "fields") : undefined);
     const next = outcome.kind === "applied" && event.family === "CASE" ? applyToState(previous, event) : previous;
     if (next) states.set(event.caseId, next);
     countEvent(event, outcome, previous, next);
@@ -117,17 +118,17 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       try {
         parsed.set(record.messageId, parseCaseEvent(record.body, settings.domainId));
       } catch (error) {
-        parsed.set(record.messageId, error instanceof InvalidEventError ? error : new InvalidEventError("unreadable"));
+        parsed.set(record.messageId, isInvalidEvent(error) ? error : invalidEvent("unreadable"));
       }
     }
-    const events = [...parsed].flatMap(([key, event]) => (event instanceof Error ? [] : [{ key, event }]));
+    const events = [...parsed].flatMap(([key, event]) => (isInvalidEvent(event) ? [] : [{ key, event }]));
     const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
     const states = await knownStates(events.map(({ event }) => event));
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
       const event = parsed.get(record.messageId);
-      if (event === undefined || event instanceof Error) {
-        const error = event ?? new InvalidEventError("record has no message id");
+      if (event === undefined || isInvalidEvent(event)) {
+        const error = event ?? invalidEvent("record has no message id");
         logger.error("invalid event; it will reach the dead-letter queue", { messageId: record.messageId, ...errorKeys(error) });
         metrics.addMetric("InvalidEvents", MetricUnit.Count, 1);
         throw error;

@@ -1,6 +1,6 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
 import type { RenderedAlert } from "./alertRender";
-import { AlertPublishError } from "./errors";
+import { alertPublishError } from "./errors";
 
 /** SNS PublishBatch: at most 10 entries and 256 KiB in all per request. */
 const MAX_ENTRIES = 10;
@@ -65,7 +65,7 @@ export type PublishAlerts = (alerts: RenderedAlert[]) => Promise<(Error | undefi
  */
 export function createAlertPublisher(sns: SNSClient, topicArn: string): PublishAlerts {
   return async (alerts) => {
-    const results: (Error | undefined)[] = alerts.map(() => new AlertPublishError("NoResult"));
+    const results: (Error | undefined)[] = alerts.map(() => alertPublishError("NoResult"));
     const batches = packBatches(alerts.map((alert, index) => toBatchEntry(alert, `a${index}`)));
     await Promise.all(
       batches.map(async (entries) => {
@@ -73,7 +73,7 @@ export function createAlertPublisher(sns: SNSClient, topicArn: string): PublishA
         try {
           const response = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
           for (const sent of response.Successful ?? []) results[indexOf(sent.Id)] = undefined;
-          for (const failed of response.Failed ?? []) results[indexOf(failed.Id)] = new AlertPublishError(failed.Code ?? "Unknown");
+          for (const failed of response.Failed ?? []) results[indexOf(failed.Id)] = alertPublishError(failed.Code ?? "Unknown");
         } catch (error) {
           for (const entry of entries) results[indexOf(entry.Id)] = error as Error;
         }

@@ -1,4 +1,4 @@
-import { PrecedingEventFailedError } from "./errors";
+import { precedingEventFailed } from "./errors";
 
 export interface Turn {
   /** Resolves when every earlier event of the case has succeeded; rejects if one failed. */
@@ -29,7 +29,7 @@ export function sequenceByCase(items: Sequenced[]): Map<string, Turn> {
       const ready = previous;
       // A failure propagates down the chain: this turn's outcome counts only if its predecessors succeeded.
       previous = ready.then(
-        () => done.then((ok) => (ok ? undefined : Promise.reject(new PrecedingEventFailedError(caseId)))),
+        () => done.then((ok) => (ok ? undefined : Promise.reject(precedingEventFailed(caseId)))),
         (error) => Promise.reject(error),
       );
       previous.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import type { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -21,9 +21,12 @@ export type RecordOutcome =
   | { kind: "recorded"; stale: boolean }
   | { kind: "duplicate"; stored: Record<string, unknown> };
 
+/** Given the current state that made an update's condition fail, the narrower update to try instead. */
+export type FallbackUpdate = (current: CaseState) => StateUpdate | undefined;
+
 export interface CaseStore {
   loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
-  record(history: Record<string, unknown>, update: StateUpdate | undefined): Promise<RecordOutcome>;
+  record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome>;
   markAlerted(histories: Record<string, unknown>[]): Promise<number>;
 }
 
@@ -38,8 +41,7 @@ const CONDITION_FAILED = "ConditionalCheckFailed";
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === "ConditionalCheckFailedException";
+const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 
 export function createCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore {
   /** A duplicate's stored row, as DynamoDB returned it with the failed condition, or read back. */
@@ -86,7 +88,7 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
    * Stores the history row and the state change atomically, so a retry after a crash never applies
    * a related-item count twice. The history row's "not stored yet" condition is the idempotency key.
    */
-  async function record(history: Record<string, unknown>, update: StateUpdate | undefined): Promise<RecordOutcome> {
+  async function record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome> {
     if (!update) return putHistory(history, false);
     try {
       await client.send(
@@ -100,20 +102,23 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
                 ReturnValuesOnConditionCheckFailure: "ALL_OLD",
               },
             },
-            { Update: { TableName: tableName, ...update } },
+            { Update: { TableName: tableName, ...update, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
           ],
         }),
       );
       return { kind: "applied" };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [historyReason, stateReason] = error.CancellationReasons ?? [];
+      if ((error as Error).name !== "TransactionCanceledException") throw error;
+      const [historyReason, stateReason] = (error as TransactionCanceledException).CancellationReasons ?? [];
       if (historyReason?.Code === CONDITION_FAILED) {
         return { kind: "duplicate", stored: await storedHistory(history, historyReason.Item && unmarshall(historyReason.Item)) };
       }
+      if (stateReason?.Code !== CONDITION_FAILED) throw error;
       // Only the state's "newer than" condition failed: the event is older than the state.
-      if (stateReason?.Code === CONDITION_FAILED) return putHistory(history, true);
-      throw error;
+      const narrower = stateReason.Item && fallback?.(unmarshall(stateReason.Item) as CaseState);
+      if (!narrower) return putHistory(history, true);
+      const outcome = await record(history, narrower);
+      return outcome.kind === "applied" ? { kind: "recorded", stale: true } : outcome;
     }
   }
 

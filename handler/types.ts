@@ -42,5 +42,7 @@ export interface CaseState {
   createdAt?: string;
   closedAt?: string;
   lastChangeKey?: string;
+  /** orderKey of the event whose field values the state holds. */
+  fieldsChangeKey?: string;
   deleted?: boolean;
 }

@@ -5,6 +5,8 @@ import * as readline from "node:readline";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { LambdaArtifact } from "./artifact";
 
+const INVOCATION_END = "__invocation_end__ ";
+
 export interface LambdaHostOptions {
   artifact: LambdaArtifact;
   /** Added to the function's own environment (endpoints, credentials, overrides). */
@@ -19,15 +21,35 @@ export interface LambdaHostOptions {
  */
 export class LambdaHost {
   private readonly pending = new Map<number, { resolve: (value: SQSBatchResponse) => void; reject: (error: Error) => void }>();
+  /** Invocations whose last log line has been read; a reply is delivered only after it. */
+  private readonly flushed = new Set<number>();
+  private readonly replies = new Map<number, () => void>();
   private nextId = 0;
+
+  /** Called for each stdout line; consumes the child's end-of-invocation markers. */
+  private onLine(line: string, forward?: (line: string) => void): void {
+    if (!line.startsWith(INVOCATION_END)) return forward?.(line);
+    const id = Number(line.slice(INVOCATION_END.length));
+    const settle = this.replies.get(id);
+    if (settle) {
+      this.replies.delete(id);
+      settle();
+    } else {
+      this.flushed.add(id);
+    }
+  }
 
   private constructor(private readonly child: ChildProcess, readonly initMs: number) {
     child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
-      if (message.error) waiter.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
-      else waiter.resolve(message.result!);
+      const settle = () =>
+        message.error
+          ? waiter.reject(Object.assign(new Error(message.error.message), { name: message.error.name }))
+          : waiter.resolve(message.result!);
+      if (this.flushed.delete(message.id)) settle();
+      else this.replies.set(message.id, settle);
     });
     child.on("exit", (code) => {
       for (const waiter of this.pending.values()) waiter.reject(new Error(`function process exited (${code})`));
@@ -54,9 +76,10 @@ export class LambdaHost {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       execArgv: [],
     });
-    for (const stream of [child.stdout!, child.stderr!]) {
-      readline.createInterface({ input: stream }).on("line", (line) => options.onLog?.(line));
-    }
+    let host: LambdaHost | undefined;
+    const early: string[] = [];
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => (host ? host.onLine(line, options.onLog) : early.push(line)));
+    readline.createInterface({ input: child.stderr! }).on("line", (line) => options.onLog?.(line));
     const ready = await new Promise<{ initMs: number; initError?: string }>((resolve, reject) => {
       child.once("message", resolve);
       child.once("exit", (code) => reject(new Error(`function process exited during init (${code})`)));
@@ -65,7 +88,9 @@ export class LambdaHost {
       child.kill();
       throw new Error(`the function failed to initialise: ${ready.initError}`);
     }
-    return new LambdaHost(child, ready.initMs);
+    host = new LambdaHost(child, ready.initMs);
+    for (const line of early.splice(0)) host.onLine(line, options.onLog);
+    return host;
   }
 
   invoke(event: SQSEvent): Promise<SQSBatchResponse> {

@@ -3,6 +3,7 @@
 // runtime-provided AWS SDK (NODE_PATH). Loading the module is the cold start; each message is an
 // invocation.
 const path = require("node:path");
+const INVOCATION_END = "__invocation_end__ ";
 const started = process.hrtime.bigint();
 let handler;
 let initError;
@@ -20,10 +21,13 @@ process.on("message", async ({ id, event }) => {
     awsRequestId: `local-${id}`,
     getRemainingTimeInMillis: () => 30_000,
   };
+  let reply;
   try {
-    process.send({ id, result: await handler(event, context) });
+    reply = { id, result: await handler(event, context) };
   } catch (error) {
-    process.send({ id, error: { name: error.name, message: error.message } });
+    reply = { id, error: { name: error.name, message: error.message } };
   }
+  // The marker tells the host that every log line of this invocation has been written.
+  process.stdout.write(`${INVOCATION_END}${id}\n`, () => process.send(reply));
 });
 process.send({ ready: true, initMs, initError: initError && String(initError.stack) });

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { HandlerEnv } from "../../handler/settings";
 import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
 import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, startDynamoLocal } from "./dynamoLocal";
+import { FaultProxy } from "./faultProxy";
 import { LambdaHost } from "./lambdaHost";
 import { synthesizeProgram } from "./program";
 import { SnsStandIn } from "./snsStandIn";
@@ -20,12 +21,12 @@ export const LOCAL_STACK_CONFIG: Record<string, string> = {
 export const LOCAL_WORK_DIR = path.resolve(".local");
 
 export interface LocalPipelineOptions {
+  /** Stack config the program is run with (default LOCAL_STACK_CONFIG). */
+  stackConfig?: Record<string, string>;
   /** Keep DynamoDB Local's data here between runs (default: in memory). */
   dataDir?: string;
   /** Extra environment for the function (log level, endpoints through a fault proxy, ...). */
   env?: Record<string, string>;
-  /** Rewrites the endpoints the function sees (a fault proxy sits in between). */
-  endpoints?: (real: { dynamodb: string; sns: string }) => Promise<{ dynamodb: string; sns: string }>;
   onLog?: (line: string) => void;
 }
 
@@ -34,14 +35,16 @@ export interface LocalPipeline {
   host: LambdaHost;
   dynamo: DynamoLocal;
   sns: SnsStandIn;
+  /** Between the function and each service: counts requests, injects faults on demand. */
+  proxies: { dynamodb: FaultProxy; sns: FaultProxy };
   documents: DynamoDBDocumentClient;
   tableName: string;
   stop(): Promise<void>;
 }
 
 /** The deployed artifact of the stack, written to `.local/<name>` from the program under mocks. */
-export async function buildLocalArtifact(name = "artifact"): Promise<LambdaArtifact> {
-  const { mocks } = await synthesizeProgram(LOCAL_STACK_CONFIG);
+export async function buildLocalArtifact(stackConfig = LOCAL_STACK_CONFIG, name = "artifact"): Promise<LambdaArtifact> {
+  const { mocks } = await synthesizeProgram(stackConfig);
   return writeLambdaArtifact(mocks.one("aws:lambda/function:Function"), path.join(LOCAL_WORK_DIR, name, "task"));
 }
 
@@ -50,20 +53,22 @@ export async function buildLocalArtifact(name = "artifact"): Promise<LambdaArtif
  * the stack's topic, and the function's deployed artifact in a Lambda-like process.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  const artifact = await buildLocalArtifact();
+  const artifact = await buildLocalArtifact(options.stackConfig);
   const tableName = artifact.environment[HandlerEnv.tableName];
   const dynamo = await startDynamoLocal({ dataDir: options.dataDir });
   const sns = await new SnsStandIn(artifact.environment[HandlerEnv.topicArn]).start();
   try {
     await ensureCaseTable(dynamo.endpoint, tableName);
-    const real = { dynamodb: dynamo.endpoint, sns: sns.endpoint };
-    const seen = options.endpoints ? await options.endpoints(real) : real;
+    const proxies = {
+      dynamodb: await new FaultProxy(dynamo.endpoint, "dynamodb").start(),
+      sns: await new FaultProxy(sns.endpoint, "sns").start(),
+    };
     const host = await LambdaHost.start({
       artifact,
       env: {
         ...LOCAL_AWS_ENV,
-        AWS_ENDPOINT_URL_DYNAMODB: seen.dynamodb,
-        AWS_ENDPOINT_URL_SNS: seen.sns,
+        AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SNS: proxies.sns.endpoint,
         POWERTOOLS_METRICS_NAMESPACE: "CasesDataStreamingLocal",
         ...options.env,
       },
@@ -75,11 +80,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       host,
       dynamo,
       sns,
+      proxies,
       documents,
       tableName,
       stop: async () => {
         documents.destroy();
         await host.stop();
+        await proxies.dynamodb.stop();
+        await proxies.sns.stop();
         await sns.stop();
         await dynamo.stop();
       },

@@ -6,14 +6,18 @@ export interface SynthesizedProgram {
   outputs: Record<string, unknown>;
 }
 
-let synthesized: Promise<SynthesizedProgram> | undefined;
+let synthesized: { config: string; program: Promise<SynthesizedProgram> } | undefined;
 
 /**
  * Runs the real Pulumi program (index.ts) under mocks with the given stack config, once per
  * process (a program registers its resources when imported), and waits for every stack output.
  */
 export function synthesizeProgram(config: Record<string, string>): Promise<SynthesizedProgram> {
-  synthesized ??= (async () => {
+  const key = JSON.stringify(config);
+  if (synthesized && synthesized.config !== key) {
+    throw new Error("the program was already run in this process with another stack config");
+  }
+  synthesized ??= { config: key, program: (async () => {
     const mocks = useMocks(config);
     const program: Record<string, pulumi.Output<unknown>> = await import("../../index");
     const outputs: Record<string, unknown> = {};
@@ -25,6 +29,6 @@ export function synthesizeProgram(config: Record<string, string>): Promise<Synth
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return { mocks, outputs };
-  })();
-  return synthesized;
+  })() };
+  return synthesized.program;
 }

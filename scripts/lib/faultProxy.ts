@@ -1,0 +1,112 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Fault = "throttle" | "server-error" | "timeout";
+
+export interface ProxiedRequest {
+  /** DynamoDB operation (X-Amz-Target) or SNS Action. */
+  operation: string;
+  body: string;
+}
+
+export interface FaultRule {
+  when: (request: ProxiedRequest) => boolean;
+  fault: Fault;
+  /** How many matching requests to fault (default: all, until cleared). */
+  times?: number;
+}
+
+/** Error bodies in each service's own protocol, so the SDK classifies and retries them as for real. */
+const FAULT_RESPONSES: Record<"dynamodb" | "sns", Record<Exclude<Fault, "timeout">, { status: number; type: string; body: string }>> = {
+  dynamodb: {
+    throttle: { status: 400, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ThrottlingException", message: "Rate of requests exceeds the allowed throughput." }) },
+    "server-error": { status: 500, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error" }) },
+  },
+  sns: {
+    throttle: { status: 400, type: "text/xml", body: "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault</RequestId></ErrorResponse>" },
+    "server-error": { status: 500, type: "text/xml", body: "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>Internal error</Message></Error><RequestId>fault</RequestId></ErrorResponse>" },
+  },
+};
+
+/**
+ * An HTTP proxy in front of DynamoDB Local or the SNS stand-in that counts requests per operation
+ * and injects throttling, 5xx responses and timeouts on the requests a rule matches.
+ */
+export class FaultProxy {
+  readonly counts = new Map<string, number>();
+  injected = 0;
+  private rules: FaultRule[] = [];
+  private server?: http.Server;
+  private readonly held = new Set<http.ServerResponse>();
+  endpoint = "";
+
+  constructor(private readonly target: string, private readonly service: "dynamodb" | "sns") {}
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk) => chunks.push(chunk));
+      request.on("end", () => this.forward(request, response, Buffer.concat(chunks)));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  inject(rule: FaultRule): void {
+    this.rules.push({ ...rule });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  requests(operation?: string): number {
+    if (operation) return this.counts.get(operation) ?? 0;
+    return [...this.counts.values()].reduce((sum, count) => sum + count, 0);
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+    this.injected = 0;
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.held) response.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private operationOf(request: http.IncomingMessage, body: string): string {
+    if (this.service === "dynamodb") return String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    return new URLSearchParams(body).get("Action") ?? "";
+  }
+
+  private forward(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
+    const proxied = { operation: this.operationOf(request, body.toString()), body: body.toString() };
+    this.counts.set(proxied.operation, (this.counts.get(proxied.operation) ?? 0) + 1);
+    const rule = this.rules.find((candidate) => (candidate.times ?? 1) > 0 && candidate.when(proxied));
+    if (rule) {
+      if (rule.times !== undefined) rule.times -= 1;
+      this.injected += 1;
+      if (rule.fault === "timeout") {
+        this.held.add(response);
+        response.on("close", () => this.held.delete(response));
+        return;
+      }
+      const fault = FAULT_RESPONSES[this.service][rule.fault];
+      response.writeHead(fault.status, { "content-type": fault.type });
+      response.end(fault.body);
+      return;
+    }
+    const upstream = http.request(
+      `${this.target}${request.url}`,
+      { method: request.method, headers: request.headers },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    upstream.on("error", () => response.destroy());
+    upstream.end(body);
+  }
+}

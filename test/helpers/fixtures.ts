@@ -1,0 +1,89 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { SQSBatchResponse } from "aws-lambda";
+import { casePartitionKey } from "../../handler/tableDefinition";
+import { clientCredentials, ensureCaseTable } from "../../scripts/lib/dynamoLocal";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../scripts/lib/localPipeline";
+import { sqsRecord, toMessages } from "../../scripts/lib/sqsDriver";
+
+/** One stack config for the whole test run (the program is synthesized once per process). */
+export const TEST_STACK_CONFIG: Record<string, string> = {
+  ...LOCAL_STACK_CONFIG,
+  casesAlertEmail: "oncall@example.com, lead@example.com",
+  historyRetentionDays: "90",
+  lambdaTimeoutSeconds: "20",
+};
+
+export const SAMPLE_CASE_ID = "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9";
+export const EVENTS_DIR = path.resolve("events");
+
+export const sampleBody = (file: string) => fs.readFileSync(path.join(EVENTS_DIR, file), "utf8");
+export const sampleEvent = (file: string) => JSON.parse(sampleBody(file));
+
+/** The case's life in events/ (01-06), in file order. */
+export const CASE_LIFE = [
+  "01-case-created.json",
+  "02-case-updated-field.json",
+  "03-comment-added.json",
+  "04-case-closed.json",
+  "05-case-deleted.json",
+  "06-call-linked.json",
+];
+
+/** A sample event moved to another case (ids and ARNs), for tests that need several cases. */
+export function forCase(file: string, caseId: string, eventIdSuffix = caseId.slice(-4)): string {
+  return sampleBody(file).split(SAMPLE_CASE_ID).join(caseId).replace(/"id": "([^"]+)"/, `"id": "$1-${eventIdSuffix}"`);
+}
+
+let shared: Promise<LocalPipeline> | undefined;
+export const logs: string[] = [];
+
+/** One pipeline (DynamoDB Local, SNS stand-in, the function's artifact) for the whole run. */
+export function pipeline(): Promise<LocalPipeline> {
+  shared ??= startLocalPipeline({
+    stackConfig: TEST_STACK_CONFIG,
+    env: { POWERTOOLS_LOG_LEVEL: "DEBUG", CASES_AWS_REQUEST_TIMEOUT_MS: "1000", AWS_MAX_ATTEMPTS: "3" },
+    onLog: (line) => logs.push(line),
+  });
+  return shared;
+}
+
+export async function stopPipeline(): Promise<void> {
+  if (shared) await (await shared).stop();
+}
+
+/** A fresh, empty table and no delivered alerts, injected faults or counts. */
+export async function resetPipeline(): Promise<LocalPipeline> {
+  const local = await pipeline();
+  const client = new DynamoDBClient({ endpoint: local.dynamo.endpoint, ...clientCredentials() });
+  await client.send(new DeleteTableCommand({ TableName: local.tableName })).catch(() => undefined);
+  client.destroy();
+  await ensureCaseTable(local.dynamo.endpoint, local.tableName);
+  local.sns.delivered.length = 0;
+  for (const proxy of Object.values(local.proxies)) {
+    proxy.clear();
+    proxy.resetCounts();
+  }
+  logs.length = 0;
+  return local;
+}
+
+/** Invokes the function once with these bodies as one SQS batch; returns the failed bodies too. */
+export async function invokeBatch(local: LocalPipeline, bodies: string[]) {
+  const messages = toMessages(bodies).map((message) => ({ ...message, receiveCount: 1 }));
+  const response: SQSBatchResponse = await local.host.invoke({ Records: messages.map(sqsRecord) });
+  const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+  return { response, failedBodies: messages.filter((message) => failedIds.has(message.messageId)).map((m) => m.body) };
+}
+
+export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {
+  const { Items = [] } = await local.documents.send(new QueryCommand({
+    TableName: local.tableName,
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": casePartitionKey(caseId) },
+    ConsistentRead: true,
+  }));
+  return { state: Items.find((item) => item.sk === "STATE"), history: Items.filter((item) => item.sk !== "STATE") };
+}
