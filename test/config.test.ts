@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { loadConfig, parseStackConfig } from "../infra/config";
+import { setStackConfig } from "../scripts/lib/pulumiMocks";
+import { TEST_STACK_CONFIG } from "./helpers/fixtures";
+
+const VALID = { casesDomainId: "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b", casesAlertEmail: "oncall@example.com" };
+const parse = (values: Record<string, string>) => parseStackConfig((key) => values[key]);
+const rejects = (overrides: Record<string, string | undefined>, ...fragments: string[]) => {
+  const values = Object.fromEntries(Object.entries({ ...VALID, ...overrides }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  let message = "(no error)";
+  try {
+    parse(values);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  for (const fragment of fragments) expect(message).to.include(fragment);
+};
+
+describe("stack config", () => {
+  it("applies the documented defaults", () => {
+    expect(parse(VALID)).to.deep.equal({
+      casesDomainId: VALID.casesDomainId,
+      casesAlertEmail: ["oncall@example.com"],
+      batchSize: 100,
+      batchingWindowSeconds: 5,
+      lambdaMemoryMb: 256,
+      lambdaTimeoutSeconds: 30,
+      queueVisibilityTimeoutSeconds: 185,
+      maxConcurrency: 5,
+      dlqMaxReceiveCount: 5,
+      historyRetentionDays: 0,
+      alertRules: ["case-created", "status-changed", "case-deleted"],
+      deletionProtection: true,
+      logLevel: "INFO",
+    });
+  });
+
+  it("reads alert emails comma-separated or as a YAML list", () => {
+    expect(parse({ ...VALID, casesAlertEmail: "a@example.com, b@example.com" }).casesAlertEmail).to.deep.equal(["a@example.com", "b@example.com"]);
+    expect(parse({ ...VALID, casesAlertEmail: '["a@example.com","b@example.com"]' }).casesAlertEmail).to.deep.equal(["a@example.com", "b@example.com"]);
+  });
+
+  it("reads alert rules as a list", () => {
+    expect(parse({ ...VALID, alertRules: "case-created, comment-added" }).alertRules).to.deep.equal(["case-created", "comment-added"]);
+  });
+
+  it("requires the domain id", () => rejects({ casesDomainId: undefined }, "casesDomainId", "required", "UUID"));
+  it("rejects a malformed domain id", () => rejects({ casesDomainId: "my-domain" }, "casesDomainId", '"my-domain"', "UUID"));
+  it("requires an alert email", () => rejects({ casesAlertEmail: undefined }, "casesAlertEmail", "required"));
+  it("rejects a malformed email, naming it", () => rejects({ casesAlertEmail: "ok@example.com, not-an-email" }, "casesAlertEmail", '"not-an-email"'));
+  it("rejects a batch size outside 1-10000", () => rejects({ batchSize: "0" }, "batchSize", '"0"', "from 1 to 10000"));
+  it("rejects a batch size above 10 without a batching window", () =>
+    rejects({ batchSize: "50", batchingWindowSeconds: "0" }, "batchSize", "batchingWindowSeconds of at least 1"));
+  it("rejects a fractional number", () => rejects({ lambdaMemoryMb: "256.5" }, "lambdaMemoryMb", "whole number"));
+  it("rejects a visibility timeout under 6 x the Lambda timeout", () =>
+    rejects({ lambdaTimeoutSeconds: "60", queueVisibilityTimeoutSeconds: "120" }, "queueVisibilityTimeoutSeconds", '"120"', "at least 6 x lambdaTimeoutSeconds (360)"));
+  it("rejects an unknown alert rule and lists the known ones", () =>
+    rejects({ alertRules: "case-created,case-exploded" }, "alertRules", '"case-exploded"', "comment-added"));
+  it("rejects a log level it does not know", () => rejects({ logLevel: "LOUD" }, "logLevel", "DEBUG, INFO, WARN, ERROR"));
+  it("rejects a non-boolean deletion protection", () => rejects({ deletionProtection: "yes" }, "deletionProtection", "true or false"));
+  it("rejects a negative retention", () => rejects({ historyRetentionDays: "-1" }, "historyRetentionDays", "from 0 to 36500"));
+
+  it("fails the program at `pulumi up` time with the key name and the fix", () => {
+    try {
+      setStackConfig({ ...TEST_STACK_CONFIG, maxConcurrency: "1" });
+      expect(() => loadConfig()).to.throw(/cases-data-streaming:maxConcurrency = "1": must be a whole number from 2 to 1000[\s\S]*pulumi config set maxConcurrency/);
+    } finally {
+      setStackConfig(TEST_STACK_CONFIG);
+    }
+  });
+});
