@@ -1,0 +1,166 @@
+import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../../handler/constants";
+import { seededRandom, shuffle } from "./random";
+
+export interface WorkloadOptions {
+  cases: number;
+  seed: number;
+  domainId: string;
+  /** The generated days end here; fixed by default so a seed always gives the same events. */
+  end?: Date;
+  days?: number;
+}
+
+const ACCOUNT = "111122223333";
+const REGION = "us-east-1";
+const INSTANCE = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d`;
+const TEMPLATES = ["7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"];
+const REASONS = ["Shipment lost", "Damaged item", "Refund request", "Billing question", "Account access"];
+const TITLES = ["Parcel not delivered", "Box arrived crushed", "Charged twice", "Cannot log in", "Wrong size sent", "Refund not received"];
+const PRIORITIES = ["low", "normal", "high", "urgent"];
+const AGENTS = Array.from({ length: 8 }, (_, i) => `${INSTANCE}/user/a1b2c3d4-0000-4000-8000-00000000010${i}`);
+export const DEFAULT_WORKLOAD_END = new Date("2026-11-20T18:00:00.000Z");
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+type Random = () => number;
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const uuid = (random: Random) =>
+  "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
+
+interface SimCase {
+  caseId: string;
+  templateId: string;
+  createdAt: string;
+  fields: Record<string, Record<string, unknown>>;
+}
+
+function envelope(domainId: string, random: Random, at: number, resource: string, detail: Record<string, unknown>, agent: string) {
+  const time = new Date(at).toISOString();
+  const domainArn = `arn:aws:cases:${REGION}:${ACCOUNT}:domain/${domainId}`;
+  return {
+    version: "0",
+    id: uuid(random),
+    "detail-type": CASES_DETAIL_TYPE,
+    source: CASES_EVENT_SOURCE,
+    account: ACCOUNT,
+    time: time.replace(/\.\d+Z$/, "Z"),
+    region: REGION,
+    resources: [domainArn, `${domainArn}/${resource}`],
+    detail: {
+      version: "0",
+      approximateChangeTime: time,
+      performedBy: { user: { userArn: agent }, iamPrincipalArn: `arn:aws:iam::${ACCOUNT}:role/ConnectAgentWorkspace` },
+      ...detail,
+    },
+  };
+}
+
+/**
+ * A deterministic, realistic workload: each case is created, linked to a call, updated, commented,
+ * mostly closed (some reopened and closed again), a few deleted. Events are in change-time order.
+ */
+export function generateWorkload(options: WorkloadOptions): Record<string, unknown>[] {
+  const random = seededRandom(options.seed);
+  const end = (options.end ?? DEFAULT_WORKLOAD_END).getTime();
+  const start = end - (options.days ?? 14) * DAY;
+  const events: { at: number; event: Record<string, unknown> }[] = [];
+
+  for (let n = 0; n < options.cases; n++) {
+    let at = start + random() * (end - start - DAY);
+    let agent = pick(random, AGENTS);
+    const sim: SimCase = {
+      caseId: uuid(random),
+      templateId: pick(random, TEMPLATES),
+      createdAt: new Date(at).toISOString(),
+      fields: {
+        status: { value: { stringValue: "open" } },
+        title: { value: { stringValue: pick(random, TITLES) } },
+        case_reason: { value: { stringValue: pick(random, REASONS) } },
+        reference_number: { value: { stringValue: String(10_000_000 + Math.floor(random() * 89_999_999)) } },
+        "priority-4c1d": { value: { stringValue: pick(random, PRIORITIES) } },
+        assigned_user: { value: { userArnValue: agent } },
+      },
+    };
+    const emit = (eventType: string, changed: string[]) => {
+      if (at > end) return;
+      events.push({
+        at,
+        event: envelope(options.domainId, random, at, `case/${sim.caseId}`, {
+          eventType,
+          changedFieldIds: changed,
+          case: {
+            caseId: sim.caseId,
+            templateId: sim.templateId,
+            createdDateTime: sim.createdAt,
+            ...(eventType === "CASE.DELETED" ? {} : { fields: structuredClone(sim.fields) }),
+          },
+        }, agent),
+      });
+    };
+    const related = (type: "Contact" | "Comment") => {
+      if (at > end) return;
+      const itemId = uuid(random);
+      const content = type === "Comment" ? { comment: { body: "Customer called again." } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
+      events.push({
+        at,
+        event: envelope(options.domainId, random, at, `case/${sim.caseId}/related-item/${itemId}`, {
+          eventType: "RELATED_ITEM.CREATED",
+          changedAttributes: [],
+          relatedItem: { relatedItemType: type, relatedItemId: itemId, createdDateTime: new Date(at).toISOString(), caseId: sim.caseId, ...content },
+        }, agent),
+      });
+    };
+    const setStatus = (status: string) => {
+      sim.fields.status = { value: { stringValue: status } };
+      if (status === CLOSED_STATUS) sim.fields.last_closed_datetime = { value: { stringValue: new Date(at).toISOString() } };
+      emit("CASE.UPDATED", status === CLOSED_STATUS ? ["status", "last_closed_datetime"] : ["status"]);
+    };
+
+    emit("CASE.CREATED", Object.keys(sim.fields));
+    at += random() * 2 * MINUTE;
+    related("Contact");
+    for (let updates = Math.floor(random() * 4); updates > 0; updates--) {
+      at += random() * 8 * HOUR;
+      if (random() < 0.5) {
+        sim.fields["priority-4c1d"] = { value: { stringValue: pick(random, PRIORITIES) } };
+        emit("CASE.UPDATED", ["priority-4c1d"]);
+      } else {
+        agent = pick(random, AGENTS);
+        sim.fields.assigned_user = { value: { userArnValue: agent } };
+        emit("CASE.UPDATED", ["assigned_user"]);
+      }
+      if (random() < 0.4) related("Comment");
+    }
+    if (random() < 0.75) {
+      at += HOUR + random() * 4 * DAY;
+      setStatus(CLOSED_STATUS);
+      if (random() < 0.1) {
+        at += random() * DAY;
+        setStatus("open");
+        at += random() * 2 * DAY;
+        setStatus(CLOSED_STATUS);
+      }
+      if (random() < 0.04) {
+        at += random() * DAY;
+        emit("CASE.DELETED", []);
+      }
+    }
+  }
+  return events.sort((a, b) => a.at - b.at).map(({ event }) => event);
+}
+
+/**
+ * Delivery as an SQS standard queue may make it: every message at least once (about
+ * `duplicateRate` of them twice) and order lost within a window of nearby messages.
+ */
+export function deliverLikeSqs(bodies: string[], seed: number, duplicateRate = 0.1, window = 25): string[] {
+  const random = seededRandom(seed ^ 0x5eed);
+  const withDuplicates = bodies.flatMap((body) => (random() < duplicateRate ? [body, body] : [body]));
+  const delivered: string[] = [];
+  for (let start = 0; start < withDuplicates.length; start += window) {
+    delivered.push(...shuffle(withDuplicates.slice(start, start + window), random));
+  }
+  return delivered;
+}

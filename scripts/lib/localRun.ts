@@ -1,0 +1,139 @@
+import * as path from "node:path";
+import type { DeliveredMessage } from "./snsStandIn";
+import { loadEvents, type MalformedInput } from "./eventFiles";
+import { deliverLikeSqs, generateWorkload } from "./generate";
+import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
+import { buildReport, type CaseReport } from "./report";
+import { driveQueue, toMessages } from "./sqsDriver";
+import type { StartOptions } from "./startOptions";
+
+/** The handler's own EMF metrics, summed over the run. */
+const COUNTED_METRICS = ["EventsStored", "DuplicatesSkipped", "OutOfOrderEvents", "AlertsSent", "AlertsFailed", "InvalidEvents", "FailedRecords"] as const;
+
+export interface DeadLetter {
+  messageId: string;
+  receives: number;
+  /** Why the function refused it, from its log (never field values). */
+  reason: string;
+}
+
+export interface RunSummary {
+  input: string;
+  events: number;
+  malformedInputs: number;
+  deliveries: number;
+  invocations: number;
+  batchSize: number;
+  concurrency: number;
+  seconds: number;
+  eventsPerSecond: number;
+  alerts: number;
+  deadLetters: number;
+  metrics: Record<(typeof COUNTED_METRICS)[number], number>;
+}
+
+export interface LocalRunResult {
+  summary: RunSummary;
+  report: CaseReport;
+  alerts: DeliveredMessage[];
+  malformed: MalformedInput[];
+  deadLetters: DeadLetter[];
+}
+
+export interface RunHooks {
+  /** Called after each batch with the messages handled so far and the total to deliver. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+function readInput(options: StartOptions): { label: string; bodies: string[]; malformed: MalformedInput[] } {
+  if (options.generate !== undefined) {
+    const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID });
+    return { label: `${options.generate} generated cases (seed ${options.seed})`, bodies: events.map((event) => JSON.stringify(event)), malformed: [] };
+  }
+  const target = options.events ?? path.resolve("events");
+  const loaded = loadEvents(target);
+  return { label: `${loaded.files} file(s) from ${path.relative(process.cwd(), target) || target}`, ...loaded };
+}
+
+/** Collects what the function says about itself: its metrics and why it refused messages. */
+function logCollector() {
+  const metrics = Object.fromEntries(COUNTED_METRICS.map((name) => [name, 0])) as RunSummary["metrics"];
+  const refusals = new Map<string, string>();
+  const onLog = (line: string) => {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (entry._aws) {
+      for (const name of COUNTED_METRICS) {
+        const value = entry[name];
+        metrics[name] += Array.isArray(value) ? value.reduce((sum: number, v: number) => sum + v, 0) : typeof value === "number" ? value : 0;
+      }
+    } else if (typeof entry.messageId === "string" && typeof entry.reason === "string") {
+      refusals.set(entry.messageId, `${entry.error}: ${entry.reason}`);
+    } else if (typeof entry.messageId === "string" && typeof entry.error === "string") {
+      refusals.set(entry.messageId, String(entry.error));
+    }
+  };
+  return { metrics, refusals, onLog };
+}
+
+/**
+ * `npm start`'s job: the input events, delivered like SQS (batches, concurrency, redelivery of
+ * failures, DLQ after maxReceiveCount) to the deployed artifact on DynamoDB Local; then the report.
+ */
+export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Promise<LocalRunResult> {
+  const input = readInput(options);
+  const collector = logCollector();
+  const local: LocalPipeline = await startLocalPipeline({
+    dataDir: options.data && path.resolve(options.data),
+    env: { POWERTOOLS_LOG_LEVEL: "WARN" },
+    onLog: collector.onLog,
+  });
+  try {
+    const deliveries = options.generate !== undefined ? deliverLikeSqs(input.bodies, options.seed) : input.bodies;
+    const messages = toMessages(deliveries);
+    const started = process.hrtime.bigint();
+    let done = 0;
+    const driven = await driveQueue(messages, (event) => local.host.invoke(event), {
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+      maxReceiveCount: options.maxReceiveCount,
+      onBatch: (records, response) => {
+        done += records - (response?.batchItemFailures.length ?? records);
+        hooks.onProgress?.(done, messages.length);
+      },
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const report = await buildReport(local.documents, local.tableName);
+    const deadLetters = driven.deadLetters.map((message) => ({
+      messageId: message.messageId,
+      receives: message.receiveCount,
+      reason: collector.refusals.get(message.messageId) ?? "(no reason logged)",
+    }));
+    return {
+      summary: {
+        input: input.label,
+        events: input.bodies.length,
+        malformedInputs: input.malformed.length,
+        deliveries: messages.length,
+        invocations: driven.invocations,
+        batchSize: options.batchSize,
+        concurrency: options.concurrency,
+        seconds: Number(seconds.toFixed(2)),
+        eventsPerSecond: Math.round(messages.length / seconds),
+        alerts: local.sns.delivered.length,
+        deadLetters: deadLetters.length,
+        metrics: collector.metrics,
+      },
+      report,
+      alerts: [...local.sns.delivered],
+      malformed: input.malformed,
+      deadLetters,
+    };
+  } finally {
+    await local.stop();
+  }
+}

@@ -1,0 +1,85 @@
+export interface StartOptions {
+  events?: string;
+  generate?: number;
+  seed: number;
+  data?: string;
+  batchSize: number;
+  concurrency: number;
+  maxReceiveCount: number;
+  json: boolean;
+  html?: string;
+  help: boolean;
+}
+
+export const START_USAGE = `Usage: npm start -- [options]
+
+Runs the whole pipeline on this machine: DynamoDB Local with the stack's table, a local SNS, and
+the function exactly as \`pulumi up\` would deploy it, fed with SQS-shaped batches. Prints the alerts
+as the email reads, a summary and the analytics report. Needs Java 17+ (DynamoDB Local).
+
+Input (default: the project's sample events in events/):
+  --events <file|dir>   your own events: a JSON event, a JSON array of events, an SQS batch event
+                        as Lambda receives it, JSON Lines, or a directory of such files
+  --generate <N>        N synthetic cases living their lives over days (created, updated,
+                        commented, closed, some reopened or deleted), delivered with SQS's
+                        duplicates and reordering
+  --seed <n>            seed of --generate and of the delivery order (default 1)
+
+Run:
+  --data <dir>          keep DynamoDB Local's data in <dir> between runs (default: in memory)
+  --batch-size <n>      records per invocation, 1-10000 (default 100, the stack's default)
+  --concurrency <n>     invocations at once, 1-1000 (default 5, the stack's default)
+  --max-receive <n>     deliveries before a message goes to the DLQ (default 5)
+
+Output:
+  --json                print the summary and report as JSON instead of text
+  --html <file>         also write the report as a self-contained HTML page with charts
+  -h, --help            show this help
+`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\nRun \`npm start -- --help\` for the options.`);
+    this.name = "UsageError";
+  }
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number {
+  const value = Number(text);
+  if (text === undefined || text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** Parses `npm start -- …` arguments (also `--flag=value`); throws UsageError naming the problem. */
+export function parseStartArgs(argv: string[]): StartOptions {
+  const options: StartOptions = { seed: 1, batchSize: 100, concurrency: 5, maxReceiveCount: 5, json: false, help: false };
+  const args = argv.flatMap((arg) => (arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case "--events": options.events = value(); break;
+      case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
+      case "--seed": options.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1); break;
+      case "--data": options.data = value(); break;
+      case "--batch-size": options.batchSize = wholeNumber(flag, value(), 1, 10_000); break;
+      case "--concurrency": options.concurrency = wholeNumber(flag, value(), 1, 1_000); break;
+      case "--max-receive": options.maxReceiveCount = wholeNumber(flag, value(), 1, 1_000); break;
+      case "--json": options.json = true; break;
+      case "--html": options.html = value(); break;
+      case "-h":
+      case "--help": options.help = true; break;
+      default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
+    }
+  }
+  if (options.events !== undefined && options.generate !== undefined) {
+    throw new UsageError("--events and --generate cannot be combined: choose your events or a generated workload");
+  }
+  return options;
+}

@@ -1,0 +1,67 @@
+import * as fs from "node:fs";
+import { formatReport } from "./lib/report";
+import { reportHtml } from "./lib/reportHtml";
+import { type LocalRunResult, runLocal } from "./lib/localRun";
+import { parseStartArgs, START_USAGE, UsageError } from "./lib/startOptions";
+
+/** Alert emails printed in full; the rest are counted. */
+const ALERTS_SHOWN = 5;
+/** Below this many deliveries a run is "a moment" and gets no progress bar. */
+const PROGRESS_THRESHOLD = 500;
+
+function progressBar(total: number) {
+  if (!process.stderr.isTTY || total < PROGRESS_THRESHOLD) return undefined;
+  const started = Date.now();
+  return (done: number) => {
+    const seconds = (Date.now() - started) / 1000;
+    const rate = done / Math.max(seconds, 0.001);
+    const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+    const filled = Math.round((30 * done) / total);
+    process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(30 - filled)}] ${done}/${total} events  ${Math.round(rate)}/s  ETA ${eta}s `);
+    if (done >= total) process.stderr.write("\n");
+  };
+}
+
+function printText(result: LocalRunResult): void {
+  const { summary, alerts, malformed, deadLetters } = result;
+  const out: string[] = [];
+  out.push(`Alerts (${alerts.length}) as the email reads:`);
+  for (const alert of alerts.slice(0, ALERTS_SHOWN)) {
+    out.push(`\n  Subject: ${alert.subject}\n${alert.bodies.email.split("\n").map((line) => `  | ${line}`).join("\n")}`);
+  }
+  if (alerts.length > ALERTS_SHOWN) out.push(`\n  … and ${alerts.length - ALERTS_SHOWN} more alerts`);
+  out.push("", "Summary");
+  out.push(`  input            ${summary.input}: ${summary.events} events, ${summary.malformedInputs} malformed input(s)`);
+  for (const bad of malformed) out.push(`    ${bad.location}: ${bad.problem}`);
+  out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations (batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
+  out.push(`  stored           ${summary.metrics.EventsStored} events (${summary.metrics.OutOfOrderEvents} out of order), ${summary.metrics.DuplicatesSkipped} duplicates skipped`);
+  out.push(`  alerts           ${summary.alerts} sent`);
+  out.push(`  dead-letter      ${summary.deadLetters} message(s)`);
+  for (const letter of deadLetters) out.push(`    ${letter.messageId} after ${letter.receives} receives: ${letter.reason}`);
+  out.push(`  time             ${summary.seconds} s (${summary.eventsPerSecond} messages/s)`);
+  out.push("", formatReport(result.report));
+  console.log(out.join("\n"));
+}
+
+async function main(): Promise<void> {
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(START_USAGE);
+    return;
+  }
+  let bar: ((done: number) => void) | undefined;
+  const result = await runLocal(options, {
+    onProgress: (done, total) => (bar ??= progressBar(total))?.(done),
+  });
+  if (options.html) {
+    fs.writeFileSync(options.html, reportHtml(result.report, { ...result.summary }));
+  }
+  if (options.json) console.log(JSON.stringify({ summary: result.summary, report: result.report, deadLetters: result.deadLetters, malformed: result.malformed }, null, 2));
+  else printText(result);
+  if (options.html && !options.json) console.log(`\nHTML report written to ${options.html}`);
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof UsageError ? error.message : `npm start failed: ${error.message}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
