@@ -56,7 +56,11 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     }
   }
 
-  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>): Promise<StoredEvent> {
+  /**
+   * @param queuedAlerts event ids whose alert this invocation already queued: a copy of the same
+   * event later in the batch finds it PENDING but must not alert twice.
+   */
+  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>, queuedAlerts: Set<string>): Promise<StoredEvent> {
     const previous = states.get(event.caseId);
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
@@ -71,11 +75,14 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     if (outcome.kind === "duplicate") {
       // A redelivery: alert only if the first delivery stored the event but never got the alert out.
       const stored = outcome.stored;
-      if (stored.alertStatus !== AlertStatus.Pending) return { event, outcome };
+      if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome };
+      queuedAlerts.add(event.eventId);
       const input = { event, rules: stored.alertRules as string[], changes: (stored.changes ?? []) as FieldChange[], state: next };
       return { event, outcome, alert: { input, history: stored } };
     }
-    return rules.length === 0 ? { event, outcome } : { event, outcome, alert: { input: { event, rules, changes, state: next }, history } };
+    if (rules.length === 0) return { event, outcome };
+    queuedAlerts.add(event.eventId);
+    return { event, outcome, alert: { input: { event, rules, changes, state: next }, history } };
   }
 
   async function knownStates(events: CaseEvent[]): Promise<Map<string, CaseState>> {
@@ -124,6 +131,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const events = [...parsed].flatMap(([key, event]) => (isInvalidEvent(event) ? [] : [{ key, event }]));
     const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
     const states = await knownStates(events.map(({ event }) => event));
+    const queuedAlerts = new Set<string>();
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
       const event = parsed.get(record.messageId);
@@ -136,7 +144,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       const turn = turns.get(record.messageId)!;
       try {
         await turn.ready;
-        const stored = await storeEvent(event, states);
+        const stored = await storeEvent(event, states, queuedAlerts);
         turn.finish(true);
         return stored;
       } catch (error) {

@@ -1,3 +1,4 @@
+import "./lib/quietSdk";
 import * as fs from "node:fs";
 import { formatReport } from "./lib/report";
 import { reportHtml } from "./lib/reportHtml";

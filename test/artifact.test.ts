@@ -85,6 +85,15 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     expect(local.sns.delivered).to.have.length(1);
   });
 
+  it("an event delivered twice in one batch is stored and alerted once", async () => {
+    const local = await resetPipeline();
+    const created = sampleBody("01-case-created.json");
+    const { response } = await invokeBatch(local, [created, sampleBody("02-case-updated-field.json"), created]);
+    expect(response.batchItemFailures).to.deep.equal([]);
+    expect(local.sns.delivered).to.have.length(1);
+    expect((await caseRows(local)).history.map((row) => row.alertStatus ?? "none").sort()).to.deep.equal(["SENT", "none"]);
+  });
+
   it("an older event arriving after a newer one lands in history but leaves the state alone", async () => {
     const local = await resetPipeline();
     await invokeBatch(local, [sampleBody("04-case-closed.json")]);

