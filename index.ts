@@ -1,8 +1,11 @@
 /**
- * cases-data-streaming: Amazon Connect Cases changes -> EventBridge rule (this domain only) -> SQS
+ * cases-data-streaming: Amazon Connect Cases changes (event stream turned on by this stack) ->
+ * EventBridge rule (this domain only) -> SQS
  * (SSE, DLQ) -> Lambda -> DynamoDB (case state + event history) and SNS alerts (email + any
  * subscriber). Configuration: infra/config.ts; README for the keys.
  */
+import * as aws from "@pulumi/aws";
+import { CaseEventConfiguration } from "./infra/caseEventConfiguration";
 import { CaseEventRule } from "./infra/eventRule";
 import { AlertTopic } from "./infra/alertTopic";
 import { loadConfig } from "./infra/config";
@@ -25,6 +28,13 @@ const processor = new CaseEventProcessor("case-processor", {
   table: table.table,
   topic: alerts.topic,
 });
+// Last: the domain starts publishing only once the whole pipeline can take its events.
+const eventStream = new CaseEventConfiguration("case-event-stream", {
+  domainId: config.casesDomainId,
+  region: aws.getRegionOutput().region,
+  fields: config.caseEventFields,
+  includeRelatedItemContent: config.includeRelatedItemContent,
+}, { dependsOn: [processor, rule] });
 
 export const tableName = table.table.name;
 export const alertTopicArn = alerts.topic.arn;
@@ -33,3 +43,4 @@ export const deadLetterQueueUrl = queue.deadLetterQueue.url;
 export const ruleDeadLetterQueueUrl = rule.deadLetterQueue.url;
 export const ruleArn = rule.rule.arn;
 export const functionName = processor.function.name;
+export const caseEventFields = eventStream.fields;

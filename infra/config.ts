@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alertRules";
+import { SystemField } from "../handler/constants";
+import { MAX_EVENT_FIELDS } from "./caseEventConfiguration";
 
 /** The stack's settings, validated. Every key is `cases-data-streaming:<key>` in stack config. */
 export interface StackConfig {
@@ -24,7 +26,25 @@ export interface StackConfig {
   alertRules: AlertRuleId[];
   deletionProtection: boolean;
   logLevel: LogLevel;
+  /** Case field ids whose values the domain includes in its events. */
+  caseEventFields: string[];
+  /** Whether related-item events carry their content (comment text can be personal data). */
+  includeRelatedItemContent: boolean;
 }
+
+/** What the alerts and the analytics read; everything else stays out of events (and the table). */
+export const DEFAULT_EVENT_FIELDS = [
+  SystemField.status,
+  SystemField.title,
+  SystemField.referenceNumber,
+  SystemField.caseReason,
+  SystemField.assignedUser,
+  SystemField.assignedQueue,
+  SystemField.createdAt,
+  "last_updated_datetime",
+  SystemField.lastClosedAt,
+];
+const FIELD_ID = /^[\w-]{1,500}$/;
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -124,6 +144,12 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
   if (unknownRule !== undefined) {
     throw new ConfigError("alertRules", unknownRule, `unknown alert rule; use any of ${ALERT_RULE_IDS.join(", ")}`);
   }
+  const caseEventFields = [...new Set(list(read, "caseEventFields") ?? DEFAULT_EVENT_FIELDS)];
+  const badField = caseEventFields.find((field) => !FIELD_ID.test(field));
+  if (caseEventFields.length === 0 || caseEventFields.length > MAX_EVENT_FIELDS || badField !== undefined) {
+    throw new ConfigError("caseEventFields", badField ?? read("caseEventFields"),
+      `1 to ${MAX_EVENT_FIELDS} case field ids (letters, digits, _ and -), comma-separated or as a YAML list`);
+  }
   return {
     casesDomainId: casesDomainId.toLowerCase(),
     casesAlertEmail: [...new Set(emails)],
@@ -138,6 +164,8 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
     alertRules: alertRules as AlertRuleId[],
     deletionProtection: boolean(read, "deletionProtection", true),
     logLevel: oneOf(read, "logLevel", "INFO", LOG_LEVELS),
+    caseEventFields,
+    includeRelatedItemContent: boolean(read, "includeRelatedItemContent", false),
   };
 }
 

@@ -32,6 +32,9 @@ describe("stack config", () => {
       alertRules: ["case-created", "status-changed", "case-deleted"],
       deletionProtection: true,
       logLevel: "INFO",
+      caseEventFields: ["status", "title", "reference_number", "case_reason", "assigned_user", "assigned_queue",
+        "created_datetime", "last_updated_datetime", "last_closed_datetime"],
+      includeRelatedItemContent: false,
     });
   });
 
@@ -59,6 +62,10 @@ describe("stack config", () => {
   it("rejects a log level it does not know", () => rejects({ logLevel: "LOUD" }, "logLevel", "DEBUG, INFO, WARN, ERROR"));
   it("rejects a non-boolean deletion protection", () => rejects({ deletionProtection: "yes" }, "deletionProtection", "true or false"));
   it("rejects a negative retention", () => rejects({ historyRetentionDays: "-1" }, "historyRetentionDays", "from 0 to 36500"));
+
+  it("rejects more case event fields than Cases allows", () =>
+    rejects({ caseEventFields: Array.from({ length: 201 }, (_, i) => `f${i}`).join(",") }, "caseEventFields", "1 to 200 case field ids"));
+  it("rejects a case event field id with spaces", () => rejects({ caseEventFields: "status, my field" }, "caseEventFields", '"my field"'));
 
   it("fails the program at `pulumi up` time with the key name and the fix", () => {
     try {
