@@ -10,6 +10,7 @@ import { CaseEventRule } from "./infra/eventRule";
 import { AlertTopic } from "./infra/alertTopic";
 import { loadConfig } from "./infra/config";
 import { CaseEventProcessor } from "./infra/processor";
+import { CaseOperations } from "./infra/operations";
 import { CaseEventQueue } from "./infra/queue";
 import { CaseTable } from "./infra/table";
 
@@ -36,6 +37,18 @@ const eventStream = new CaseEventConfiguration("case-event-stream", {
   includeRelatedItemContent: config.includeRelatedItemContent,
 }, { dependsOn: [processor, rule] });
 
+const operations = new CaseOperations("case-pipeline-ops", {
+  queue: queue.queue,
+  deadLetterQueue: queue.deadLetterQueue,
+  ruleDeadLetterQueue: rule.deadLetterQueue,
+  rule: rule.rule,
+  function: processor.function,
+  table: table.table,
+  opsEmails: config.opsAlertEmail,
+  oldestMessageAgeSeconds: config.oldestMessageAgeAlarmSeconds,
+  noEventsMinutes: config.noEventsAlarmMinutes,
+});
+
 export const tableName = table.table.name;
 export const alertTopicArn = alerts.topic.arn;
 export const queueUrl = queue.queue.url;
@@ -44,3 +57,5 @@ export const ruleDeadLetterQueueUrl = rule.deadLetterQueue.url;
 export const ruleArn = rule.rule.arn;
 export const functionName = processor.function.name;
 export const caseEventFields = eventStream.fields;
+export const dashboardUrl = operations.dashboard.url;
+export const opsTopicArn = operations.opsTopic.arn;

@@ -30,6 +30,12 @@ export interface StackConfig {
   caseEventFields: string[];
   /** Whether related-item events carry their content (comment text can be personal data). */
   includeRelatedItemContent: boolean;
+  /** Who gets the operational alarms (optional; the ops topic exists either way). */
+  opsAlertEmail: string[];
+  /** Alarm when the oldest queued event is older than this. */
+  oldestMessageAgeAlarmSeconds: number;
+  /** Alarm when no event matched for this long (multiple of 5; 0 = no such alarm). */
+  noEventsAlarmMinutes: number;
 }
 
 /** What the alerts and the analytics read; everything else stays out of events (and the table). */
@@ -88,6 +94,16 @@ function list(read: ReadConfig, key: string): string[] | undefined {
   return raw.split(",").map((entry) => entry.trim()).filter(Boolean);
 }
 
+function emailList(read: ReadConfig, key: string, required: boolean): string[] {
+  const emails = list(read, key) ?? [];
+  const badEmail = emails.find((email) => !EMAIL.test(email));
+  if ((required && emails.length === 0) || badEmail !== undefined) {
+    throw new ConfigError(key, badEmail ?? read(key),
+      `${required ? "required; " : ""}one or more email addresses, comma-separated or as a YAML list`);
+  }
+  return [...new Set(emails)];
+}
+
 function integer(read: ReadConfig, key: string, fallback: number, min: number, max: number): number {
   const raw = read(key);
   if (raw === undefined) return fallback;
@@ -119,12 +135,7 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
   if (!casesDomainId || !UUID.test(casesDomainId)) {
     throw new ConfigError("casesDomainId", casesDomainId, "required; the Cases domain id, a UUID such as 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b");
   }
-  const emails = list(read, "casesAlertEmail") ?? [];
-  const badEmail = emails.find((email) => !EMAIL.test(email));
-  if (emails.length === 0 || badEmail !== undefined) {
-    throw new ConfigError("casesAlertEmail", badEmail ?? read("casesAlertEmail"),
-      "required; one or more email addresses, comma-separated or as a YAML list");
-  }
+  const emails = emailList(read, "casesAlertEmail", true);
   const batchingWindowSeconds = integer(read, "batchingWindowSeconds", 5, 0, 300);
   const batchSize = integer(read, "batchSize", 100, 1, 10_000);
   if (batchSize > MAX_BATCH_WITHOUT_WINDOW && batchingWindowSeconds < 1) {
@@ -150,9 +161,14 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
     throw new ConfigError("caseEventFields", badField ?? read("caseEventFields"),
       `1 to ${MAX_EVENT_FIELDS} case field ids (letters, digits, _ and -), comma-separated or as a YAML list`);
   }
+  // CloudWatch evaluates this alarm in 5-minute periods over at most a day.
+  const noEventsAlarmMinutes = integer(read, "noEventsAlarmMinutes", 0, 0, 1_440);
+  if (noEventsAlarmMinutes % 5 !== 0) {
+    throw new ConfigError("noEventsAlarmMinutes", String(noEventsAlarmMinutes), "must be 0 (off) or a multiple of 5 up to 1440");
+  }
   return {
     casesDomainId: casesDomainId.toLowerCase(),
-    casesAlertEmail: [...new Set(emails)],
+    casesAlertEmail: emails,
     batchSize,
     batchingWindowSeconds,
     lambdaMemoryMb: integer(read, "lambdaMemoryMb", 256, 128, 10_240),
@@ -166,6 +182,9 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
     logLevel: oneOf(read, "logLevel", "INFO", LOG_LEVELS),
     caseEventFields,
     includeRelatedItemContent: boolean(read, "includeRelatedItemContent", false),
+    opsAlertEmail: emailList(read, "opsAlertEmail", false),
+    oldestMessageAgeAlarmSeconds: integer(read, "oldestMessageAgeAlarmSeconds", 900, 60, 1_209_600),
+    noEventsAlarmMinutes,
   };
 }
 

@@ -35,6 +35,9 @@ describe("stack config", () => {
       caseEventFields: ["status", "title", "reference_number", "case_reason", "assigned_user", "assigned_queue",
         "created_datetime", "last_updated_datetime", "last_closed_datetime"],
       includeRelatedItemContent: false,
+      opsAlertEmail: [],
+      oldestMessageAgeAlarmSeconds: 900,
+      noEventsAlarmMinutes: 0,
     });
   });
 
@@ -66,6 +69,9 @@ describe("stack config", () => {
   it("rejects more case event fields than Cases allows", () =>
     rejects({ caseEventFields: Array.from({ length: 201 }, (_, i) => `f${i}`).join(",") }, "caseEventFields", "1 to 200 case field ids"));
   it("rejects a case event field id with spaces", () => rejects({ caseEventFields: "status, my field" }, "caseEventFields", '"my field"'));
+
+  it("rejects a malformed ops email", () => rejects({ opsAlertEmail: "ops@" }, "opsAlertEmail", '"ops@"'));
+  it("rejects a no-events period that is not a multiple of 5", () => rejects({ noEventsAlarmMinutes: "7" }, "noEventsAlarmMinutes", "multiple of 5"));
 
   it("fails the program at `pulumi up` time with the key name and the fix", () => {
     try {

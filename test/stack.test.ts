@@ -5,6 +5,7 @@ import { matchesPattern } from "./helpers/eventPattern";
 import { CASE_LIFE, sampleEvent, TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 const QUEUE = "aws:sqs/queue:Queue";
+const TOPIC = "aws:sns/topic:Topic";
 const arnOf = (resource: RegisteredResource, service: string, kind = "") =>
   `arn:aws:${service}:us-east-1:111122223333:${kind}${resource.inputs.name ?? `${resource.name}-physical`}`;
 
@@ -123,7 +124,7 @@ describe("the stack under Pulumi mocks", () => {
           Action: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: arnOf(mocks.one("aws:dynamodb/table:Table"), "dynamodb", "table/"),
         },
-        { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: arnOf(mocks.one("aws:sns/topic:Topic"), "sns") },
+        { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: arnOf(named(TOPIC, "case-alerts"), "sns") },
         {
           Sid: "ConsumeCaseEvents",
           Effect: "Allow",
@@ -162,8 +163,11 @@ describe("the stack under Pulumi mocks", () => {
 
   describe("alerts topic", () => {
     it("is encrypted and has one email subscription per configured address", () => {
-      expect(mocks.one("aws:sns/topic:Topic").inputs.kmsMasterKeyId).to.equal("alias/aws/sns");
-      const subscriptions = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.protocol, s.inputs.endpoint]);
+      const topic = named(TOPIC, "case-alerts");
+      expect(topic.inputs.kmsMasterKeyId).to.equal("alias/aws/sns");
+      const subscriptions = mocks.ofType("aws:sns/topicSubscription:TopicSubscription")
+        .filter((s) => s.inputs.topic === arnOf(topic, "sns"))
+        .map((s) => [s.inputs.protocol, s.inputs.endpoint]);
       expect(subscriptions).to.deep.equal([["email", "oncall@example.com"], ["email", "lead@example.com"]]);
     });
   });

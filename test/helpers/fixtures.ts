@@ -14,6 +14,8 @@ export const TEST_STACK_CONFIG: Record<string, string> = {
   casesAlertEmail: "oncall@example.com, lead@example.com",
   historyRetentionDays: "90",
   lambdaTimeoutSeconds: "20",
+  opsAlertEmail: "ops@example.com",
+  noEventsAlarmMinutes: "60",
 };
 
 export const SAMPLE_CASE_ID = "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9";

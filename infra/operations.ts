@@ -1,0 +1,124 @@
+import * as aws from "@pulumi/aws";
+import * as cloudwatch from "@pulumi/awsx/classic/cloudwatch";
+import { metrics as dynamodbMetrics } from "@pulumi/awsx/classic/dynamodb";
+import { metrics as lambdaMetrics } from "@pulumi/awsx/classic/lambda";
+import { metrics as sqsMetrics } from "@pulumi/awsx/classic/sqs";
+import * as pulumi from "@pulumi/pulumi";
+import { METRICS_NAMESPACE, SERVICE_NAME } from "./processor";
+
+export interface CaseOperationsArgs {
+  queue: aws.sqs.Queue;
+  deadLetterQueue: aws.sqs.Queue;
+  ruleDeadLetterQueue: aws.sqs.Queue;
+  rule: aws.cloudwatch.EventRule;
+  function: aws.lambda.Function;
+  table: aws.dynamodb.Table;
+  /** Who is told when an alarm changes state (one email subscription each). */
+  opsEmails: string[];
+  oldestMessageAgeSeconds: number;
+  /** Alarm when no Cases event at all matched for this long; 0 turns the alarm off. */
+  noEventsMinutes: number;
+}
+
+const MINUTE = 60;
+const FIVE_MINUTES = 5 * MINUTE;
+
+/** The handler's own EMF metrics (Powertools adds the `service` dimension). */
+const handlerMetric = (name: string, statistic: cloudwatch.MetricStatistic = "Sum") =>
+  new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, name, dimensions: { service: SERVICE_NAME }, statistic, period: FIVE_MINUTES });
+
+/**
+ * What an on-call engineer watches: alarms to an ops topic and a dashboard, both built from
+ * typed metrics bound to the stack's resources.
+ */
+export class CaseOperations extends pulumi.ComponentResource {
+  public readonly opsTopic: aws.sns.Topic;
+  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(name: string, args: CaseOperationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cases-data-streaming:infra:CaseOperations", name, {}, opts);
+    const parent = { parent: this };
+    // Unencrypted on purpose: CloudWatch cannot publish to a topic under the aws/sns key, and alarm
+    // notifications carry no case data.
+    this.opsTopic = new aws.sns.Topic(`${name}-alarms`, {}, parent);
+    args.opsEmails.forEach((email, index) => {
+      new aws.sns.TopicSubscription(`${name}-alarms-email-${index}`, { topic: this.opsTopic.arn, protocol: "email", endpoint: email }, parent);
+    });
+
+    const queueDepth = sqsMetrics.approximateNumberOfMessagesVisible({ queue: args.queue, statistic: "Maximum", period: MINUTE });
+    const oldestMessage = sqsMetrics.approximateAgeOfOldestMessage({ queue: args.queue, statistic: "Maximum", period: MINUTE });
+    const dlqDepth = sqsMetrics.approximateNumberOfMessagesVisible({ queue: args.deadLetterQueue, statistic: "Maximum", period: MINUTE });
+    const ruleDlqDepth = sqsMetrics.approximateNumberOfMessagesVisible({ queue: args.ruleDeadLetterQueue, statistic: "Maximum", period: MINUTE });
+    const fn = { function: args.function, period: FIVE_MINUTES };
+    const invocations = lambdaMetrics.invocations({ ...fn, statistic: "Sum" });
+    const errors = lambdaMetrics.errors({ ...fn, statistic: "Sum" });
+    const throttles = lambdaMetrics.throttles({ ...fn, statistic: "Sum" });
+    const matched = cloudwatch.metrics.events.matchedEvents({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
+    const failedDeliveries = cloudwatch.metrics.events.failedInvocations({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
+
+    const alarm = (id: string, metric: cloudwatch.Metric, alarmArgs: Omit<cloudwatch.AlarmArgs, "alarmActions" | "okActions">) =>
+      metric.createAlarm(`${name}-${id}`, { ...alarmArgs, alarmActions: [this.opsTopic.arn], okActions: [this.opsTopic.arn] }, parent);
+    this.alarms = [
+      alarm("dlq-not-empty", dlqDepth, {
+        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        alarmDescription: "Case events failed processing dlqMaxReceiveCount times and wait in the DLQ (README: Operations).",
+      }),
+      alarm("rule-dlq-not-empty", ruleDlqDepth, {
+        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        alarmDescription: "EventBridge could not deliver Cases events to the queue for 24 h; they wait in the rule's DLQ.",
+      }),
+      alarm("oldest-message-age", oldestMessage, {
+        threshold: args.oldestMessageAgeSeconds, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "notBreaching",
+        alarmDescription: "Case events wait longer than configured in the queue: the processor is failing or too slow.",
+      }),
+      alarm("function-errors", errors, {
+        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        alarmDescription: "The processor failed whole invocations (init errors, timeouts, crashes).",
+      }),
+      alarm("function-throttles", throttles, {
+        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        alarmDescription: "The processor was throttled: account concurrency is exhausted.",
+      }),
+      alarm("eventbridge-failed-invocations", failedDeliveries, {
+        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        alarmDescription: "EventBridge failed to deliver Cases events to the queue (policy or encryption problem).",
+      }),
+      ...(args.noEventsMinutes > 0
+        ? [alarm("no-events", matched, {
+          threshold: 1, comparisonOperator: "LessThanThreshold", evaluationPeriods: args.noEventsMinutes / 5, treatMissingData: "breaching",
+          alarmDescription: `No Cases event matched the rule for ${args.noEventsMinutes} minutes: is the domain's event stream on?`,
+        })]
+        : []),
+    ];
+
+    const graph = (title: string, ...metrics: cloudwatch.Metric[]) => new cloudwatch.LineGraphMetricWidget({ title, metrics, width: 8 });
+    this.dashboard = new cloudwatch.Dashboard(name, {
+      region: aws.getRegionOutput({}, parent).region as pulumi.Output<aws.Region>,
+      widgets: [
+        new cloudwatch.RowWidget(new cloudwatch.TextWidget({ markdown: "## Cases event pipeline\nWhat each alarm means and what to do: README, Operations.", width: 24, height: 2 })),
+        new cloudwatch.RowWidget(
+          graph("EventBridge: matched vs failed deliveries", matched, failedDeliveries),
+          graph("Queue depth and age of oldest message (s)", queueDepth, oldestMessage.withYAxis("right")),
+          graph("Dead-letter queues", dlqDepth.withLabel("processor DLQ"), ruleDlqDepth.withLabel("rule DLQ")),
+        ),
+        new cloudwatch.RowWidget(
+          graph("Lambda invocations, errors, throttles", invocations, errors, throttles),
+          graph("Lambda duration p50 / p99 (ms)", lambdaMetrics.duration({ ...fn, extendedStatistic: 50 }), lambdaMetrics.duration({ ...fn, extendedStatistic: 99 })),
+          graph("Lambda concurrency", lambdaMetrics.concurrentExecutions({ ...fn, statistic: "Maximum" })),
+        ),
+        new cloudwatch.RowWidget(
+          graph("DynamoDB throttles", dynamodbMetrics.readThrottleEvents({ table: args.table, statistic: "Sum", period: FIVE_MINUTES }),
+            dynamodbMetrics.writeThrottleEvents({ table: args.table, statistic: "Sum", period: FIVE_MINUTES })),
+          graph("Events stored, duplicates, out of order", handlerMetric("EventsStored"), handlerMetric("DuplicatesSkipped"), handlerMetric("OutOfOrderEvents")),
+          graph("Alerts and failed records", handlerMetric("AlertsSent"), handlerMetric("AlertsFailed"), handlerMetric("FailedRecords"), handlerMetric("InvalidEvents")),
+        ),
+        new cloudwatch.RowWidget(
+          graph("End-to-end lag p90 (ms)", handlerMetric("EndToEndLag").withExtendedStatistic(90)),
+          graph("Time to close p50 / p90 (s)", handlerMetric("TimeToClose").withExtendedStatistic(50), handlerMetric("TimeToClose").withExtendedStatistic(90)),
+        ),
+      ],
+    }, parent);
+    this.registerOutputs({ dashboardUrl: this.dashboard.url, opsTopicArn: this.opsTopic.arn });
+  }
+}

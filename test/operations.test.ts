@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { synthesizeProgram } from "../scripts/lib/program";
+import type { RecordingMocks } from "../scripts/lib/pulumiMocks";
+import { TEST_STACK_CONFIG } from "./helpers/fixtures";
+
+type MetricRow = [string, string, ...unknown[]];
+
+describe("operations: alarms and dashboard under Pulumi mocks", () => {
+  let mocks: RecordingMocks;
+  before(async () => {
+    ({ mocks } = await synthesizeProgram(TEST_STACK_CONFIG));
+  });
+  const physical = (type: string, name: string) => {
+    const found = mocks.ofType(type).find((resource) => resource.name === name);
+    if (!found) throw new Error(`no ${type} ${name}`);
+    return found.inputs.name ?? `${name}-physical`;
+  };
+  const alarm = (id: string) => {
+    const found = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((resource) => resource.name === `case-pipeline-ops-${id}`);
+    if (!found) throw new Error(`no alarm ${id}`);
+    return found.inputs;
+  };
+  const opsTopicArn = () => `arn:aws:sns:us-east-1:111122223333:${physical("aws:sns/topic:Topic", "case-pipeline-ops-alarms")}`;
+
+  it("alarms on any message in either dead-letter queue", () => {
+    for (const [id, queue] of [["dlq-not-empty", "case-events-dlq"], ["rule-dlq-not-empty", "case-changes-dlq"]]) {
+      expect(alarm(id), id).to.deep.include({
+        namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
+        threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", period: 60,
+      });
+      expect(alarm(id).dimensions, id).to.deep.equal({ QueueName: physical("aws:sqs/queue:Queue", queue) });
+    }
+  });
+
+  it("alarms when the oldest queued event is older than the configured threshold for 5 minutes", () => {
+    expect(alarm("oldest-message-age")).to.deep.include({ metricName: "ApproximateAgeOfOldestMessage", threshold: 900, evaluationPeriods: 5, datapointsToAlarm: 5 });
+    expect(alarm("oldest-message-age").dimensions).to.deep.equal({ QueueName: physical("aws:sqs/queue:Queue", "case-events") });
+  });
+
+  it("alarms on the function's errors and throttles", () => {
+    for (const [id, metric] of [["function-errors", "Errors"], ["function-throttles", "Throttles"]]) {
+      expect(alarm(id), id).to.deep.include({ namespace: "AWS/Lambda", metricName: metric, statistic: "Sum", threshold: 1 });
+      expect(alarm(id).dimensions, id).to.deep.equal({ FunctionName: physical("aws:lambda/function:Function", "case-processor") });
+    }
+  });
+
+  it("alarms on EventBridge failed deliveries and, when configured, on silence", () => {
+    const rule = physical("aws:cloudwatch/eventRule:EventRule", "case-changes");
+    expect(alarm("eventbridge-failed-invocations")).to.deep.include({ namespace: "AWS/Events", metricName: "FailedInvocations", threshold: 1 });
+    expect(alarm("eventbridge-failed-invocations").dimensions).to.deep.equal({ RuleName: rule });
+    expect(alarm("no-events")).to.deep.include({
+      metricName: "MatchedEvents", comparisonOperator: "LessThanThreshold", threshold: 1, evaluationPeriods: 12, treatMissingData: "breaching",
+    });
+  });
+
+  it("sends every alarm and its recovery to the ops topic, which the ops email subscribes to", () => {
+    for (const resource of mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      expect(resource.inputs.alarmActions, resource.name).to.deep.equal([opsTopicArn()]);
+      expect(resource.inputs.okActions, resource.name).to.deep.equal([opsTopicArn()]);
+      expect(resource.inputs.alarmDescription, resource.name).to.be.a("string").and.not.be.empty;
+    }
+    const subscription = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").find((s) => s.inputs.topic === opsTopicArn());
+    expect(subscription?.inputs).to.deep.include({ protocol: "email", endpoint: "ops@example.com" });
+  });
+
+  it("builds a dashboard of the pipeline's and the handler's metrics, bound to this stack's resources", () => {
+    const body = JSON.parse(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+    const rows: MetricRow[] = body.widgets.flatMap((widget: { properties: { metrics?: MetricRow[] } }) => widget.properties.metrics ?? []);
+    const names = rows.map((row) => `${row[0]}/${row[1]}`);
+    expect(names).to.include.members([
+      "AWS/Events/MatchedEvents", "AWS/Events/FailedInvocations",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible", "AWS/SQS/ApproximateAgeOfOldestMessage",
+      "AWS/Lambda/Invocations", "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/Lambda/Duration", "AWS/Lambda/ConcurrentExecutions",
+      "AWS/DynamoDB/ReadThrottleEvents", "AWS/DynamoDB/WriteThrottleEvents",
+      "CasesDataStreaming/EventsStored", "CasesDataStreaming/DuplicatesSkipped", "CasesDataStreaming/OutOfOrderEvents",
+      "CasesDataStreaming/AlertsSent", "CasesDataStreaming/FailedRecords", "CasesDataStreaming/EndToEndLag", "CasesDataStreaming/TimeToClose",
+    ]);
+    const dimensionsOf = (name: string) => rows.filter((row) => `${row[0]}/${row[1]}` === name).map((row) => row.slice(2, 4));
+    expect(dimensionsOf("AWS/Lambda/Errors")).to.deep.equal([["FunctionName", physical("aws:lambda/function:Function", "case-processor")]]);
+    expect(dimensionsOf("AWS/DynamoDB/WriteThrottleEvents")).to.deep.equal([["TableName", physical("aws:dynamodb/table:Table", "cases")]]);
+    expect(dimensionsOf("CasesDataStreaming/EventsStored")).to.deep.equal([["service", "cases-data-streaming"]]);
+    expect(dimensionsOf("AWS/SQS/ApproximateAgeOfOldestMessage")).to.deep.equal([["QueueName", physical("aws:sqs/queue:Queue", "case-events")]]);
+  });
+
+  it("exports the dashboard's URL", async () => {
+    const { outputs } = await synthesizeProgram(TEST_STACK_CONFIG);
+    expect(outputs.dashboardUrl).to.match(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards:name=/);
+  });
+});
