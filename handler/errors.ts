@@ -8,6 +8,7 @@ export const ErrorName = {
   InvalidEvent: "InvalidEventError",
   PrecedingEventFailed: "PrecedingEventFailedError",
   AlertPublish: "AlertPublishError",
+  AlertInProgress: "AlertInProgressError",
 } as const;
 
 /** A message that can never be processed. `reason` is safe to log: it never holds field values. */
@@ -29,3 +30,7 @@ export const precedingEventFailed = (caseId: string): Error =>
 /** SNS accepted the batch request but refused (or did not confirm) this entry. */
 export const alertPublishError = (code: string): Error =>
   Object.assign(new Error(`SNS refused the alert: ${code}`), { name: ErrorName.AlertPublish, code });
+
+/** Another invocation owns this event's pending alert; the redelivery checks again later. */
+export const alertInProgress = (eventId: string): Error =>
+  Object.assign(new Error("another invocation is sending this event's alert"), { name: ErrorName.AlertInProgress, eventId });

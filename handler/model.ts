@@ -17,6 +17,8 @@ export interface HistoryOptions {
   changes: FieldChange[];
   alertRules: string[];
   retentionDays: number;
+  /** Epoch ms until which this invocation owns sending the alert (see store.claimAlert). */
+  alertLeaseUntil: number;
 }
 
 const DAY_SECONDS = 86_400;
@@ -68,6 +70,7 @@ export function historyItem(event: CaseEvent, options: HistoryOptions): Record<s
   if (options.alertRules.length > 0) {
     item.alertRules = options.alertRules;
     item.alertStatus = AlertStatus.Pending;
+    item.alertLeaseUntil = options.alertLeaseUntil;
   }
   if (options.retentionDays > 0) {
     item.expiresAt = Math.floor(Date.parse(event.changedAt) / 1000) + options.retentionDays * DAY_SECONDS;

@@ -5,7 +5,7 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import { type AlertInput, renderAlert } from "./alertRender";
 import { matchingRules } from "./alertRules";
 import { CLOSED_STATUS } from "./constants";
-import { type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
+import { alertInProgress, type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
 import { AlertStatus, applyToState, fieldChanges, historyItem, stateUpdate } from "./model";
 import { parseCaseEvent } from "./parse";
 import type { PublishAlerts } from "./publish";
@@ -28,6 +28,9 @@ interface StoredEvent {
   /** Set when this event's alert is still to be sent: the history row to mark once it is. */
   alert?: { input: AlertInput; history: Record<string, unknown> };
 }
+
+/** Lease on a pending alert when no Lambda context tells the invocation's deadline. */
+const DEFAULT_ALERT_LEASE_MS = 60_000;
 
 /** Log keys for one event: identifiers only, never field values or comment text (personal data). */
 const eventKeys = (event: CaseEvent) => ({ eventId: event.eventId, caseId: event.caseId, eventType: event.eventType });
@@ -60,11 +63,11 @@ export function createBatchHandler(deps: ProcessorDependencies) {
    * @param queuedAlerts event ids whose alert this invocation already queued: a copy of the same
    * event later in the batch finds it PENDING but must not alert twice.
    */
-  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>, queuedAlerts: Set<string>): Promise<StoredEvent> {
+  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>, queuedAlerts: Set<string>, leaseUntil: number): Promise<StoredEvent> {
     const previous = states.get(event.caseId);
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
-    const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays });
+    const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil });
     const outcome = await store.record(history, stateUpdate(event, previous), (current) =>
       (current.fieldsChangeKey ?? "") < event.orderKey ? stateUpdate(event, current, "fields") : undefined);
     const next = outcome.kind === "applied" && event.family === "CASE" ? applyToState(previous, event) : previous;
@@ -73,9 +76,11 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     logger.debug("event stored", { ...eventKeys(event), outcome: outcome.kind });
 
     if (outcome.kind === "duplicate") {
-      // A redelivery: alert only if the first delivery stored the event but never got the alert out.
+      // A redelivery: alert only if the first delivery stored the event but never got the alert
+      // out, and its owner is gone; while the owner may still send it, retry later instead.
       const stored = outcome.stored;
       if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome };
+      if (!(await store.claimAlert(stored, leaseUntil))) throw alertInProgress(event.eventId);
       queuedAlerts.add(event.eventId);
       const input = { event, rules: stored.alertRules as string[], changes: (stored.changes ?? []) as FieldChange[], state: next };
       return { event, outcome, alert: { input, history: stored } };
@@ -102,12 +107,15 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const errors = await publish(pending.map(({ result }) => renderAlert(result.alert!.input)));
     const failures: SQSBatchItemFailure[] = [];
     const sent: Record<string, unknown>[] = [];
+    const unsent: Record<string, unknown>[] = [];
     pending.forEach(({ record, result }, index) => {
       const error = errors[index];
       if (!error) return sent.push(result.alert!.history);
       logger.error("alert not sent; the record will be retried", { ...eventKeys(result.event), ...errorKeys(error) });
+      unsent.push(result.alert!.history);
       failures.push({ itemIdentifier: record.messageId });
     });
+    await store.releaseAlerts(unsent);
     metrics.addMetric("AlertsSent", MetricUnit.Count, sent.length);
     metrics.addMetric("AlertsFailed", MetricUnit.Count, failures.length);
     try {
@@ -132,6 +140,8 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
     const states = await knownStates(events.map(({ event }) => event));
     const queuedAlerts = new Set<string>();
+    // This invocation owns the alerts it stores until its deadline: after that it is certainly gone.
+    const leaseUntil = Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS);
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
       const event = parsed.get(record.messageId);
@@ -144,7 +154,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       const turn = turns.get(record.messageId)!;
       try {
         await turn.ready;
-        const stored = await storeEvent(event, states, queuedAlerts);
+        const stored = await storeEvent(event, states, queuedAlerts, leaseUntil);
         turn.finish(true);
         return stored;
       } catch (error) {

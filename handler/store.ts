@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { AlertStatus, type StateUpdate } from "./model";
@@ -28,6 +29,8 @@ export interface CaseStore {
   loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
   record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome>;
   markAlerted(histories: Record<string, unknown>[]): Promise<number>;
+  claimAlert(history: Record<string, unknown>, leaseUntil: number): Promise<boolean>;
+  releaseAlerts(histories: Record<string, unknown>[]): Promise<void>;
 }
 
 const BATCH_GET_LIMIT = 100;
@@ -139,5 +142,35 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
     return unmarked;
   }
 
-  return { loadStates, record, markAlerted };
+  /** Takes over a pending alert whose owner's lease ran out; false if someone else holds it. */
+  async function claimAlert(history: Record<string, unknown>, leaseUntil: number): Promise<boolean> {
+    try {
+      await client.send(new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: history.pk, sk: history.sk },
+        UpdateExpression: "SET #lease = :until",
+        ConditionExpression: "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)",
+        ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
+        ExpressionAttributeValues: { ":until": leaseUntil, ":now": Date.now(), ":pending": AlertStatus.Pending },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives up leases of alerts that could not be sent, so their redelivery may send them at once. */
+  async function releaseAlerts(histories: Record<string, unknown>[]): Promise<void> {
+    await Promise.all(histories.map((history) => client.send(new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: history.pk, sk: history.sk },
+      UpdateExpression: "SET #lease = :zero",
+      ConditionExpression: "#status = :pending",
+      ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
+      ExpressionAttributeValues: { ":zero": 0, ":pending": AlertStatus.Pending },
+    })).catch(() => undefined)));
+  }
+
+  return { loadStates, record, markAlerted, claimAlert, releaseAlerts };
 }

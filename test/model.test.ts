@@ -11,7 +11,7 @@ const RESERVED = ["status", "fields", "name", "comment", "data", "count", "date"
 describe("the data model", () => {
   it("keys history rows by change time and event id, with the day for the byDay index and a TTL", () => {
     const event = parsed("04-case-closed.json");
-    const item = historyItem(event, { changes: [], alertRules: ["status-changed"], retentionDays: 30 });
+    const item = historyItem(event, { changes: [], alertRules: ["status-changed"], retentionDays: 30, alertLeaseUntil: 1 });
     expect(item).to.deep.include({
       pk: `CASE#${event.caseId}`,
       sk: `EVENT#2026-11-21T16:40:08.004Z#${event.eventId}`,
@@ -24,7 +24,7 @@ describe("the data model", () => {
   });
 
   it("keeps history forever and marks no alert when neither is configured", () => {
-    const item = historyItem(parsed("02-case-updated-field.json"), { changes: [], alertRules: [], retentionDays: 0 });
+    const item = historyItem(parsed("02-case-updated-field.json"), { changes: [], alertRules: [], retentionDays: 0, alertLeaseUntil: 1 });
     expect(item).not.to.have.any.keys("expiresAt", "alertStatus");
   });
 

@@ -9,6 +9,7 @@ export interface LambdaArtifact {
   environment: Record<string, string>;
   handler: string;
   runtime: string;
+  timeoutSeconds: number;
 }
 
 interface MockAsset {
@@ -41,6 +42,7 @@ export async function writeLambdaArtifact(fn: RegisteredResource, dir: string): 
     environment: fn.inputs.environment?.variables ?? {},
     handler: fn.inputs.handler,
     runtime: fn.inputs.runtime,
+    timeoutSeconds: fn.inputs.timeout,
   };
 }
 

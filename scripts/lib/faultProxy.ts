@@ -34,6 +34,8 @@ const FAULT_RESPONSES: Record<"dynamodb" | "sns", Record<Exclude<Fault, "timeout
  */
 export class FaultProxy {
   readonly counts = new Map<string, number>();
+  /** Every request that got a fault, so a test can tell which events a fault hit. */
+  readonly faulted: ProxiedRequest[] = [];
   injected = 0;
   private rules: FaultRule[] = [];
   private server?: http.Server;
@@ -68,6 +70,7 @@ export class FaultProxy {
 
   resetCounts(): void {
     this.counts.clear();
+    this.faulted.length = 0;
     this.injected = 0;
   }
 
@@ -88,6 +91,7 @@ export class FaultProxy {
     if (rule) {
       if (rule.times !== undefined) rule.times -= 1;
       this.injected += 1;
+      this.faulted.push(proxied);
       if (rule.fault === "timeout") {
         this.held.add(response);
         response.on("close", () => this.held.delete(response));

@@ -13,13 +13,59 @@ export interface LambdaHostOptions {
   env: Record<string, string>;
   /** Every line the function writes to stdout/stderr (its logs and EMF metrics). */
   onLog?: (line: string) => void;
+  /** Sandboxes (execution environments) to run; each handles one invocation at a time. */
+  sandboxes?: number;
 }
 
 /**
- * A stand-in for the Lambda sandbox: a child process that sees only the archive's files and the
- * AWS SDK the nodejs22.x runtime provides, and is invoked with SQS batch events.
+ * The function as Lambda runs it: a pool of sandboxes, each running one invocation at a time
+ * (module-level state such as Powertools' BatchProcessor relies on that), invoked with SQS batches.
  */
 export class LambdaHost {
+  private readonly idle: LambdaSandbox[];
+  private readonly waiting: ((sandbox: LambdaSandbox) => void)[] = [];
+
+  private constructor(private readonly sandboxes: LambdaSandbox[]) {
+    this.idle = [...sandboxes];
+  }
+
+  static async start(options: LambdaHostOptions): Promise<LambdaHost> {
+    const sandboxes: LambdaSandbox[] = [];
+    try {
+      for (let i = 0; i < (options.sandboxes ?? 1); i++) sandboxes.push(await LambdaSandbox.start(options));
+    } catch (error) {
+      await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
+      throw error;
+    }
+    return new LambdaHost(sandboxes);
+  }
+
+  /** Module initialisation (cold start) of the first sandbox, in ms. */
+  get initMs(): number {
+    return this.sandboxes[0].initMs;
+  }
+
+  async invoke(event: SQSEvent): Promise<SQSBatchResponse> {
+    const sandbox = this.idle.pop() ?? (await new Promise<LambdaSandbox>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await sandbox.invoke(event);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(sandbox);
+      else this.idle.push(sandbox);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sandboxes.map((sandbox) => sandbox.stop()));
+  }
+}
+
+/**
+ * One execution environment: a child process that sees only the archive's files and the AWS SDK
+ * the nodejs22.x runtime provides.
+ */
+class LambdaSandbox {
   private readonly pending = new Map<number, { resolve: (value: SQSBatchResponse) => void; reject: (error: Error) => void }>();
   /** Invocations whose last log line has been read; a reply is delivered only after it. */
   private readonly flushed = new Set<number>();
@@ -39,7 +85,7 @@ export class LambdaHost {
     }
   }
 
-  private constructor(private readonly child: ChildProcess, readonly initMs: number) {
+  constructor(private readonly child: ChildProcess, readonly initMs: number) {
     child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -57,7 +103,7 @@ export class LambdaHost {
     });
   }
 
-  static async start(options: LambdaHostOptions): Promise<LambdaHost> {
+  static async start(options: LambdaHostOptions): Promise<LambdaSandbox> {
     const runtimeModules = path.join(options.artifact.dir, "..", "runtime-provided", "node_modules");
     fs.mkdirSync(runtimeModules, { recursive: true });
     const sdkLink = path.join(runtimeModules, "@aws-sdk");
@@ -69,6 +115,7 @@ export class LambdaHost {
         LAMBDA_TASK_ROOT: options.artifact.dir,
         NODE_PATH: runtimeModules,
         AWS_LAMBDA_FUNCTION_NAME: "case-processor-local",
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.artifact.timeoutSeconds),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...options.artifact.environment,
         ...options.env,
@@ -76,7 +123,7 @@ export class LambdaHost {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       execArgv: [],
     });
-    let host: LambdaHost | undefined;
+    let host: LambdaSandbox | undefined;
     const early: string[] = [];
     readline.createInterface({ input: child.stdout! }).on("line", (line) => (host ? host.onLine(line, options.onLog) : early.push(line)));
     readline.createInterface({ input: child.stderr! }).on("line", (line) => options.onLog?.(line));
@@ -88,7 +135,7 @@ export class LambdaHost {
       child.kill();
       throw new Error(`the function failed to initialise: ${ready.initError}`);
     }
-    host = new LambdaHost(child, ready.initMs);
+    host = new LambdaSandbox(child, ready.initMs);
     for (const line of early.splice(0)) host.onLine(line, options.onLog);
     return host;
   }

@@ -16,10 +16,11 @@ const initMs = Number(process.hrtime.bigint() - started) / 1e6;
 
 process.on("message", async ({ id, event }) => {
   if (initError) return process.send({ id, error: { name: initError.name, message: String(initError.stack) } });
+  const deadline = Date.now() + Number(process.env.AWS_LAMBDA_FUNCTION_TIMEOUT) * 1000;
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     awsRequestId: `local-${id}`,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   let reply;
   try {

@@ -27,6 +27,8 @@ export interface LocalPipelineOptions {
   dataDir?: string;
   /** Extra environment for the function (log level, endpoints through a fault proxy, ...). */
   env?: Record<string, string>;
+  /** Lambda sandboxes, i.e. how many invocations can run at once (default 4). */
+  concurrency?: number;
   onLog?: (line: string) => void;
 }
 
@@ -73,6 +75,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         ...options.env,
       },
       onLog: options.onLog,
+      sandboxes: options.concurrency ?? 4,
     });
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, ...clientCredentials() }));
     return {

@@ -90,6 +90,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
   const local: LocalPipeline = await startLocalPipeline({
     dataDir: options.data && path.resolve(options.data),
     env: { POWERTOOLS_LOG_LEVEL: "WARN" },
+    concurrency: options.concurrency,
     onLog: collector.onLog,
   });
   try {

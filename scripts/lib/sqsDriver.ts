@@ -52,39 +52,61 @@ export const toMessages = (bodies: string[]): QueuedMessage[] =>
  * Delivers messages to a handler the way an SQS event source does: in batches, several batches
  * at once, redelivering the records a batch reports as failed (or the whole batch if the
  * invocation throws) until a message has been received `maxReceiveCount` times, then "DLQ".
+ *
+ * A failed message becomes visible again only once every invocation that was running when it
+ * failed has ended. That is what SQS's visibility timeout (at least 6 x the function timeout)
+ * guarantees, without waiting for it in real time.
  */
 export async function driveQueue(
   messages: QueuedMessage[],
   invoke: (event: SQSEvent) => Promise<SQSBatchResponse>,
   options: DriverOptions,
 ): Promise<DriveResult> {
-  const queue = [...messages];
   const result: DriveResult = { invocations: 0, deadLetters: [], failedInvocations: 0 };
-  const requeue = (failed: QueuedMessage[]) => {
-    for (const message of failed) {
-      if (message.receiveCount >= options.maxReceiveCount) result.deadLetters.push(message);
-      else queue.push(message);
-    }
+  const queue: { message: QueuedMessage; waitFor: Set<number> }[] = messages.map((message) => ({ message, waitFor: new Set() }));
+  const inFlight = new Set<number>();
+  let wake: () => void = () => undefined;
+  let changed = new Promise<void>((resolve) => (wake = resolve));
+  const signal = () => {
+    wake();
+    changed = new Promise<void>((resolve) => (wake = resolve));
   };
+
+  const takeVisible = () => {
+    const batch: QueuedMessage[] = [];
+    for (let i = 0; i < queue.length && batch.length < options.batchSize; ) {
+      if ([...queue[i].waitFor].every((id) => !inFlight.has(id))) batch.push(queue.splice(i, 1)[0].message);
+      else i++;
+    }
+    return batch;
+  };
+
   const worker = async () => {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, options.batchSize);
+    while (queue.length > 0 || inFlight.size > 0) {
+      const batch = takeVisible();
+      if (batch.length === 0) {
+        await changed;
+        continue;
+      }
+      const invocation = result.invocations++;
+      inFlight.add(invocation);
       for (const message of batch) message.receiveCount += 1;
-      result.invocations += 1;
       let response: SQSBatchResponse | undefined;
       try {
         response = await invoke({ Records: batch.map(sqsRecord) });
       } catch {
         result.failedInvocations += 1;
       }
+      inFlight.delete(invocation);
       const failedIds = new Set(response ? response.batchItemFailures.map((failure) => failure.itemIdentifier) : batch.map((m) => m.messageId));
-      requeue(batch.filter((message) => failedIds.has(message.messageId)));
+      for (const message of batch.filter((m) => failedIds.has(m.messageId))) {
+        if (message.receiveCount >= options.maxReceiveCount) result.deadLetters.push(message);
+        else queue.push({ message, waitFor: new Set(inFlight) });
+      }
       options.onBatch?.(batch.length, response);
+      signal();
     }
   };
-  // Workers that find the queue empty stop; a failed batch may refill it, so loop until it stays empty.
-  while (queue.length > 0) {
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-  }
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
   return result;
 }
