@@ -37,6 +37,8 @@ export class FaultProxy {
   /** Every request that got a fault, so a test can tell which events a fault hit. */
   readonly faulted: ProxiedRequest[] = [];
   injected = 0;
+  /** Sees every request before it is forwarded or faulted (a benchmark counts items with it). */
+  observe?: (request: ProxiedRequest) => void;
   private rules: FaultRule[] = [];
   private server?: http.Server;
   private readonly held = new Set<http.ServerResponse>();
@@ -87,6 +89,7 @@ export class FaultProxy {
   private forward(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
     const proxied = { operation: this.operationOf(request, body.toString()), body: body.toString() };
     this.counts.set(proxied.operation, (this.counts.get(proxied.operation) ?? 0) + 1);
+    this.observe?.(proxied);
     const rule = this.rules.find((candidate) => (candidate.times ?? 1) > 0 && candidate.when(proxied));
     if (rule) {
       if (rule.times !== undefined) rule.times -= 1;

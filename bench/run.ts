@@ -1,0 +1,216 @@
+import "../scripts/lib/quietSdk";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { folderSize } from "../scripts/lib/artifact";
+import { clientCredentials, ensureCaseTable } from "../scripts/lib/dynamoLocal";
+import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
+import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../scripts/lib/localPipeline";
+import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
+import { monthlyCost, type Usage, writeUnits } from "./cost";
+
+/** A realistic mix: generated cases living their lives, with SQS's duplicates and reordering. */
+const BENCH_CASES = 500;
+/** The stack's defaults (infra/config.ts): maximum concurrency and Lambda memory. */
+const CONCURRENCY = 5;
+const MEMORY_GB = 0.25;
+const INIT_RUNS = 7;
+/** Requests in flight for the ceiling: about what 5 invocations of 100 records keep busy. */
+const CEILING_IN_FLIGHT = 64;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (value: number, digits = 2) => value.toFixed(digits);
+const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
+
+interface WriteCounts { requests: number; items: number; reads: number }
+
+/** DynamoDB write items per request, read off the requests as they pass the proxy. */
+function countWrites(counts: WriteCounts, operation: string, body: string): void {
+  const request = JSON.parse(body || "{}");
+  const items: Record<string, () => number> = {
+    TransactWriteItems: () => request.TransactItems.length,
+    PutItem: () => 1,
+    UpdateItem: () => 1,
+    DeleteItem: () => 1,
+    BatchWriteItem: () => Object.values<unknown[]>(request.RequestItems).reduce((sum, list) => sum + list.length, 0),
+  };
+  if (items[operation]) {
+    counts.requests += 1;
+    counts.items += items[operation]();
+  } else {
+    counts.reads += 1;
+  }
+}
+
+async function resetTable(local: LocalPipeline): Promise<void> {
+  const client = new DynamoDBClient({ endpoint: local.dynamo.endpoint, ...clientCredentials() });
+  await client.send(new DeleteTableCommand({ TableName: local.tableName })).catch(() => undefined);
+  client.destroy();
+  await ensureCaseTable(local.dynamo.endpoint, local.tableName);
+  local.sns.delivered.length = 0;
+  local.sns.requests = 0;
+  for (const proxy of Object.values(local.proxies)) proxy.resetCounts();
+}
+
+async function throughput(local: LocalPipeline, batchSize: number, bodies: string[]) {
+  await resetTable(local);
+  const writes: WriteCounts = { requests: 0, items: 0, reads: 0 };
+  local.proxies.dynamodb.observe = (request) => countWrites(writes, request.operation, request.body);
+  const durations: number[] = [];
+  const started = process.hrtime.bigint();
+  const result = await driveQueue(toMessages(bodies), async (event) => {
+    const begin = process.hrtime.bigint();
+    try {
+      return await local.host.invoke(event);
+    } finally {
+      durations.push(Number(process.hrtime.bigint() - begin) / 1e6);
+    }
+  }, { batchSize, concurrency: CONCURRENCY, maxReceiveCount: 5 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  local.proxies.dynamodb.observe = undefined;
+  const rows: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await local.documents.send(new ScanCommand({ TableName: local.tableName, ExclusiveStartKey }));
+    rows.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return {
+    batchSize,
+    messages: bodies.length,
+    seconds,
+    eventsPerSecond: bodies.length / seconds,
+    invocations: result.invocations,
+    deadLetters: result.deadLetters.length,
+    meanDurationMs: durations.reduce((sum, d) => sum + d, 0) / durations.length,
+    writes,
+    alerts: local.sns.delivered.length,
+    publishRequests: local.proxies.sns.requests("PublishBatch") + local.proxies.sns.requests("Publish"),
+    rows,
+  };
+}
+
+/**
+ * The same DynamoDB Local's raw speed: as many items as the handler wrote, taken from the rows it
+ * produced, each written directly by PutItem along the function's own path (through the proxy).
+ */
+async function writeCeiling(local: LocalPipeline, rows: Record<string, unknown>[], items: number, inFlight: number) {
+  await resetTable(local);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.proxies.dynamodb.endpoint, ...clientCredentials() }));
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    for (let n = next++; n < items; n = next++) {
+      const row = rows[n % rows.length];
+      await client.send(new PutCommand({ TableName: local.tableName, Item: { ...row, pk: `${row.pk}#${Math.floor(n / rows.length)}` } }));
+    }
+  }));
+  client.destroy();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { items, seconds, itemsPerSecond: items / seconds };
+}
+
+function initTimes(taskDir: string, runtimeModules: string) {
+  const time = (code: string, env: Record<string, string>) =>
+    Number(execFileSync(process.execPath, ["-e", code], { env: { ...process.env, ...env }, cwd: taskDir }).toString().trim());
+  const measure = (target: string) =>
+    `const t=process.hrtime.bigint();${target};console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const sdkOnly = measure(["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@aws-sdk/util-dynamodb", "@aws-sdk/client-sns"]
+    .map((name) => `require(${JSON.stringify(name)})`).join(";"));
+  const ours = measure(`require(${JSON.stringify(path.join(taskDir, "__index.js"))})`);
+  const env = {
+    NODE_PATH: runtimeModules,
+    CASES_TABLE_NAME: "bench",
+    CASES_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:111122223333:bench",
+    CASES_DOMAIN_ID: SAMPLE_DOMAIN_ID,
+    AWS_REGION: "us-east-1",
+  };
+  const sdk: number[] = [];
+  const full: number[] = [];
+  for (let run = 0; run < INIT_RUNS; run++) {
+    sdk.push(time(sdkOnly, env));
+    full.push(time(ours, env));
+  }
+  return { sdkMs: median(sdk), fullMs: median(full) };
+}
+
+function usagePerMillion(run: Awaited<ReturnType<typeof throughput>>, historyUnits: number, stateUnits: number): Usage {
+  const perEvent = 1e6 / run.messages;
+  const alertShare = run.alerts / run.messages;
+  // Transactional writes cost twice; each index a row lands in costs a write of its projection.
+  const writeUnitsPerEvent = 2 * (historyUnits + stateUnits) + 1 + stateUnits + alertShare * (historyUnits + 1);
+  return {
+    invocations: run.invocations * perEvent,
+    gbSeconds: run.invocations * perEvent * (run.meanDurationMs / 1000) * MEMORY_GB,
+    // EventBridge's SendMessage per event; receives and deletes move up to 10 messages each.
+    sqsRequests: 1e6 * (1 + 2 / 10),
+    writeUnits: 1e6 * writeUnitsPerEvent,
+    readUnits: run.writes.reads * perEvent * 0.5 * 25,
+    snsPublishes: run.publishRequests * perEvent,
+    emails: run.alerts * perEvent,
+  };
+}
+
+async function main(): Promise<void> {
+  console.log("cases-data-streaming benchmark (DynamoDB Local + SNS stand-in, the deployed artifact)\n");
+  const bodies = deliverLikeSqs(
+    generateWorkload({ cases: BENCH_CASES, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map((event) => JSON.stringify(event)), 1);
+  const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN", POWERTOOLS_METRICS_DISABLED: "true" }, concurrency: CONCURRENCY });
+  try {
+    const size = folderSize(local.artifact.dir);
+    const index = folderSize(local.artifact.dir).bytes - folderSize(path.join(local.artifact.dir, "node_modules")).bytes;
+    console.log("Deployment archive (unzipped, as `pulumi up` uploads it)");
+    console.log(`  total ${mb(size.bytes)} in ${size.files} files (target <= 5 MB); __index.js ${fmt(index / 1024, 1)} KB`);
+    const runtimeModules = path.join(local.artifact.dir, "..", "runtime-provided", "node_modules");
+    const init = initTimes(local.artifact.dir, runtimeModules);
+    console.log("\nModule init in a fresh Node process (median of 7)");
+    console.log(`  AWS SDK clients only ${fmt(init.sdkMs, 0)} ms; __index.js ${fmt(init.fullMs, 0)} ms; ratio ${fmt(init.fullMs / init.sdkMs)} (target <= 1.5)`);
+
+    const runs = [];
+    for (const batchSize of [10, 100]) runs.push(await throughput(local, batchSize, bodies));
+    const last = runs[runs.length - 1];
+    const ceiling = await writeCeiling(local, last.rows, last.writes.items, CEILING_IN_FLIGHT);
+    console.log(`\nThroughput: ${bodies.length} SQS messages (${BENCH_CASES} cases, ~10% duplicates), concurrency ${CONCURRENCY}`);
+    console.log(`  raw write ceiling: ${ceiling.items} items by PutItem, ${CEILING_IN_FLIGHT} in flight: ${fmt(ceiling.itemsPerSecond, 0)} items/s`);
+    for (const run of runs) {
+      const itemsPerSecond = run.writes.items / run.seconds;
+      console.log(`  batch ${String(run.batchSize).padStart(3)}: ${fmt(run.eventsPerSecond, 0)} events/s (${fmt(run.seconds, 1)} s, ${run.invocations} invocations, ` +
+        `${run.deadLetters} dead letters); ${fmt(itemsPerSecond, 0)} items/s = ${fmt(itemsPerSecond / ceiling.itemsPerSecond)} of the ceiling (target >= 0.8)`);
+      console.log(`             DynamoDB per event: ${fmt(run.writes.requests / run.messages)} write requests, ${fmt(run.writes.items / run.messages)} items written, ` +
+        `${fmt(run.writes.reads / run.messages)} reads (target <= 2 writes); SNS requests per alert ${fmt(run.publishRequests / Math.max(1, run.alerts))} (target <= 0.1)`);
+    }
+
+    const history = last.rows.filter((row) => String(row.sk).startsWith("EVENT#"));
+    const states = last.rows.filter((row) => row.sk === "STATE");
+    const historyUnits = history.reduce((sum, row) => sum + writeUnits(row), 0) / history.length;
+    const stateUnits = states.reduce((sum, row) => sum + writeUnits(row), 0) / states.length;
+    const ours = usagePerMillion(last, historyUnits, stateUnits);
+    const original: Usage = {
+      invocations: 1e6,
+      gbSeconds: 1e6 * (runs[0].meanDurationMs / runs[0].batchSize / 1000) * MEMORY_GB,
+      sqsRequests: 3e6,
+      writeUnits: 1e6 * historyUnits,
+      readUnits: 0,
+      snsPublishes: 1e6,
+      emails: 1e6,
+    };
+    const rows: [string, Usage][] = [["this stack (batch 100)", ours], ["original (batch 1, 1 write + 1 email per event)", original]];
+    console.log(`\nCost per million events, us-east-1 list prices (bench/cost.ts); history row ${fmt(historyUnits, 1)} WRU, state row ${fmt(stateUnits, 1)} WRU`);
+    console.log("  | design | invocations | SQS requests | DynamoDB WRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | email $ | total $ |");
+    console.log("  |---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const [name, usage] of rows) {
+      const cost = monthlyCost(usage);
+      console.log(`  | ${name} | ${fmt(usage.invocations, 0)} | ${fmt(usage.sqsRequests, 0)} | ${fmt(usage.writeUnits, 0)} | ${fmt(usage.snsPublishes, 0)} | ${fmt(usage.emails, 0)} | ` +
+        `${fmt(cost.lambda)} | ${fmt(cost.sqs)} | ${fmt(cost.dynamodb)} | ${fmt(cost.snsPublish)} | ${fmt(cost.email)} | ${fmt(cost.total)} |`);
+    }
+    console.log("  Lambda GB-s use local invocation times (not Lambda's); emails assume one subscribed address.");
+  } finally {
+    await local.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
