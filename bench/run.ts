@@ -1,5 +1,6 @@
 import "../scripts/lib/quietSdk";
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -8,6 +9,7 @@ import { clientCredentials, ensureCaseTable } from "../scripts/lib/dynamoLocal";
 import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../scripts/lib/localPipeline";
 import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
+import { caseTableDefinition, EVENT_SORT_KEY_PREFIX, STATE_SORT_KEY } from "../handler/tableDefinition";
 import { monthlyCost, type Usage, writeUnits } from "./cost";
 
 /** A realistic mix: generated cases living their lives, with SQS's duplicates and reordering. */
@@ -18,6 +20,13 @@ const MEMORY_GB = 0.25;
 const INIT_RUNS = 7;
 /** Requests in flight for the ceiling: about what 5 invocations of 100 records keep busy. */
 const CEILING_IN_FLIGHT = 64;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
@@ -58,6 +67,7 @@ async function throughput(local: LocalPipeline, batchSize: number, bodies: strin
   const writes: WriteCounts = { requests: 0, items: 0, reads: 0 };
   local.proxies.dynamodb.observe = (request) => countWrites(writes, request.operation, request.body);
   const durations: number[] = [];
+  const cpuBefore = cpuSeconds(local.dynamo.pid);
   const started = process.hrtime.bigint();
   const result = await driveQueue(toMessages(bodies), async (event) => {
     const begin = process.hrtime.bigint();
@@ -68,6 +78,7 @@ async function throughput(local: LocalPipeline, batchSize: number, bodies: strin
     }
   }, { batchSize, concurrency: CONCURRENCY, maxReceiveCount: 5 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const dynamoCpu = cpuSeconds(local.dynamo.pid) - cpuBefore;
   local.proxies.dynamodb.observe = undefined;
   const rows: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -88,6 +99,7 @@ async function throughput(local: LocalPipeline, batchSize: number, bodies: strin
     alerts: local.sns.delivered.length,
     publishRequests: local.proxies.sns.requests("PublishBatch") + local.proxies.sns.requests("Publish"),
     rows,
+    dynamoCpu,
   };
 }
 
@@ -99,6 +111,7 @@ async function writeCeiling(local: LocalPipeline, rows: Record<string, unknown>[
   await resetTable(local);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.proxies.dynamodb.endpoint, ...clientCredentials() }));
   let next = 0;
+  const cpuBefore = cpuSeconds(local.dynamo.pid);
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: inFlight }, async () => {
     for (let n = next++; n < items; n = next++) {
@@ -108,7 +121,7 @@ async function writeCeiling(local: LocalPipeline, rows: Record<string, unknown>[
   }));
   client.destroy();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { items, seconds, itemsPerSecond: items / seconds };
+  return { items, seconds, itemsPerSecond: items / seconds, dynamoCpu: cpuSeconds(local.dynamo.pid) - cpuBefore };
 }
 
 function initTimes(taskDir: string, runtimeModules: string) {
@@ -135,11 +148,31 @@ function initTimes(taskDir: string, runtimeModules: string) {
   return { sdkMs: median(sdk), fullMs: median(full) };
 }
 
-function usagePerMillion(run: Awaited<ReturnType<typeof throughput>>, historyUnits: number, stateUnits: number): Usage {
+interface RowUnits { history: number; state: number; byDay: number; byStatus: number }
+
+/** Mean write units of the rows the run produced, and of their index projections. */
+function rowUnits(rows: Record<string, unknown>[]): RowUnits {
+  const mean = (items: Record<string, unknown>[]) => items.reduce((sum, item) => sum + writeUnits(item), 0) / Math.max(1, items.length);
+  const project = (items: Record<string, unknown>[], attributes: readonly string[]) =>
+    items.map((item) => Object.fromEntries(Object.entries(item).filter(([name]) => attributes.includes(name))));
+  const history = rows.filter((row) => String(row.sk).startsWith(EVENT_SORT_KEY_PREFIX));
+  const states = rows.filter((row) => row.sk === STATE_SORT_KEY);
+  const { byDay, byStatus } = caseTableDefinition.indexes;
+  const keys = [caseTableDefinition.partitionKey, caseTableDefinition.sortKey];
+  return {
+    history: mean(history),
+    state: mean(states),
+    byDay: mean(project(history, [...keys, byDay.partitionKey, byDay.sortKey, ...byDay.nonKeyAttributes])),
+    byStatus: mean(project(states, [...keys, byStatus.partitionKey, byStatus.sortKey, ...byStatus.nonKeyAttributes])),
+  };
+}
+
+function usagePerMillion(run: Awaited<ReturnType<typeof throughput>>, units: RowUnits): Usage {
   const perEvent = 1e6 / run.messages;
   const alertShare = run.alerts / run.messages;
-  // Transactional writes cost twice; each index a row lands in costs a write of its projection.
-  const writeUnitsPerEvent = 2 * (historyUnits + stateUnits) + 1 + stateUnits + alertShare * (historyUnits + 1);
+  // Transactional writes cost twice; each index a row lands in costs a write of its projection;
+  // marking an alert sent rewrites its history row.
+  const writeUnitsPerEvent = 2 * (units.history + units.state) + units.byDay + units.byStatus + alertShare * units.history;
   return {
     invocations: run.invocations * perEvent,
     gbSeconds: run.invocations * perEvent * (run.meanDurationMs / 1000) * MEMORY_GB,
@@ -156,7 +189,7 @@ async function main(): Promise<void> {
   console.log("cases-data-streaming benchmark (DynamoDB Local + SNS stand-in, the deployed artifact)\n");
   const bodies = deliverLikeSqs(
     generateWorkload({ cases: BENCH_CASES, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map((event) => JSON.stringify(event)), 1);
-  const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN", POWERTOOLS_METRICS_DISABLED: "true" }, concurrency: CONCURRENCY });
+  const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN" }, concurrency: CONCURRENCY });
   try {
     const size = folderSize(local.artifact.dir);
     const index = folderSize(local.artifact.dir).bytes - folderSize(path.join(local.artifact.dir, "node_modules")).bytes;
@@ -172,31 +205,32 @@ async function main(): Promise<void> {
     const last = runs[runs.length - 1];
     const ceiling = await writeCeiling(local, last.rows, last.writes.items, CEILING_IN_FLIGHT);
     console.log(`\nThroughput: ${bodies.length} SQS messages (${BENCH_CASES} cases, ~10% duplicates), concurrency ${CONCURRENCY}`);
-    console.log(`  raw write ceiling: ${ceiling.items} items by PutItem, ${CEILING_IN_FLIGHT} in flight: ${fmt(ceiling.itemsPerSecond, 0)} items/s`);
+    const cpuPerItem = (cpu: number, items: number) => `${fmt((cpu * 1000) / items)} ms`;
+    console.log(`  raw write ceiling: ${ceiling.items} items by PutItem, ${CEILING_IN_FLIGHT} in flight: ${fmt(ceiling.itemsPerSecond, 0)} items/s ` +
+      `(DynamoDB Local CPU ${cpuPerItem(ceiling.dynamoCpu, ceiling.items)} per item)`);
     for (const run of runs) {
       const itemsPerSecond = run.writes.items / run.seconds;
       console.log(`  batch ${String(run.batchSize).padStart(3)}: ${fmt(run.eventsPerSecond, 0)} events/s (${fmt(run.seconds, 1)} s, ${run.invocations} invocations, ` +
-        `${run.deadLetters} dead letters); ${fmt(itemsPerSecond, 0)} items/s = ${fmt(itemsPerSecond / ceiling.itemsPerSecond)} of the ceiling (target >= 0.8)`);
+        `${run.deadLetters} dead letters); ${fmt(itemsPerSecond, 0)} items/s = ${fmt(itemsPerSecond / ceiling.itemsPerSecond)} of the ceiling (target >= 0.8); ` +
+        `DynamoDB Local CPU ${cpuPerItem(run.dynamoCpu, run.writes.items)} per item`);
       console.log(`             DynamoDB per event: ${fmt(run.writes.requests / run.messages)} write requests, ${fmt(run.writes.items / run.messages)} items written, ` +
         `${fmt(run.writes.reads / run.messages)} reads (target <= 2 writes); SNS requests per alert ${fmt(run.publishRequests / Math.max(1, run.alerts))} (target <= 0.1)`);
     }
 
-    const history = last.rows.filter((row) => String(row.sk).startsWith("EVENT#"));
-    const states = last.rows.filter((row) => row.sk === "STATE");
-    const historyUnits = history.reduce((sum, row) => sum + writeUnits(row), 0) / history.length;
-    const stateUnits = states.reduce((sum, row) => sum + writeUnits(row), 0) / states.length;
-    const ours = usagePerMillion(last, historyUnits, stateUnits);
+    const units = rowUnits(last.rows);
+    const ours = usagePerMillion(last, units);
     const original: Usage = {
       invocations: 1e6,
       gbSeconds: 1e6 * (runs[0].meanDurationMs / runs[0].batchSize / 1000) * MEMORY_GB,
       sqsRequests: 3e6,
-      writeUnits: 1e6 * historyUnits,
+      writeUnits: 1e6 * units.history,
       readUnits: 0,
       snsPublishes: 1e6,
       emails: 1e6,
     };
     const rows: [string, Usage][] = [["this stack (batch 100)", ours], ["original (batch 1, 1 write + 1 email per event)", original]];
-    console.log(`\nCost per million events, us-east-1 list prices (bench/cost.ts); history row ${fmt(historyUnits, 1)} WRU, state row ${fmt(stateUnits, 1)} WRU`);
+    console.log(`\nCost per million events, us-east-1 list prices (bench/cost.ts); mean WRU: history row ${fmt(units.history, 1)}, ` +
+      `state row ${fmt(units.state, 1)}, byDay ${fmt(units.byDay, 1)}, byStatus ${fmt(units.byStatus, 1)}`);
     console.log("  | design | invocations | SQS requests | DynamoDB WRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | email $ | total $ |");
     console.log("  |---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const [name, usage] of rows) {
@@ -204,7 +238,7 @@ async function main(): Promise<void> {
       console.log(`  | ${name} | ${fmt(usage.invocations, 0)} | ${fmt(usage.sqsRequests, 0)} | ${fmt(usage.writeUnits, 0)} | ${fmt(usage.snsPublishes, 0)} | ${fmt(usage.emails, 0)} | ` +
         `${fmt(cost.lambda)} | ${fmt(cost.sqs)} | ${fmt(cost.dynamodb)} | ${fmt(cost.snsPublish)} | ${fmt(cost.email)} | ${fmt(cost.total)} |`);
     }
-    console.log("  Lambda GB-s use local invocation times (not Lambda's); emails assume one subscribed address.");
+    console.log("  Lambda GB-s use local invocation times (not Lambda's); emails assume one subscribed address; the original's row is costed at our history row's size.");
   } finally {
     await local.stop();
   }

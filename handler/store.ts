@@ -128,8 +128,7 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
   /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */
   async function markAlerted(histories: Record<string, unknown>[]): Promise<number> {
     const alertedAt = new Date().toISOString();
-    let unmarked = 0;
-    for (const group of chunks(histories, BATCH_WRITE_LIMIT)) {
+    const unmarked = await Promise.all(chunks(histories, BATCH_WRITE_LIMIT).map(async (group) => {
       let requests: Record<string, unknown>[] = group.map((history) => ({
         PutRequest: { Item: { ...history, alertStatus: AlertStatus.Sent, alertedAt } },
       }));
@@ -137,9 +136,9 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
         const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
         requests = (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
       }
-      unmarked += requests.length;
-    }
-    return unmarked;
+      return requests.length;
+    }));
+    return unmarked.reduce((sum, count) => sum + count, 0);
   }
 
   /** Takes over a pending alert whose owner's lease ran out; false if someone else holds it. */

@@ -8,8 +8,20 @@ export const caseTableDefinition = {
   /** History rows expire at this epoch-seconds attribute when retention is configured. */
   ttlAttribute: "expiresAt",
   indexes: {
-    /** Cases in a status, ordered by last change. Sparse: only STATE rows with a status. */
-    byStatus: { name: "byStatus", partitionKey: "statusIndexKey", sortKey: "lastChangeAt", projection: "ALL" },
+    /**
+     * Cases in a status, ordered by last change. Sparse: only STATE rows with a status. Projects
+     * what case lists and the report read, not the field map, so each state write costs less.
+     */
+    byStatus: {
+      name: "byStatus",
+      partitionKey: "statusIndexKey",
+      sortKey: "lastChangeAt",
+      projection: "INCLUDE",
+      nonKeyAttributes: [
+        "caseId", "templateId", "status", "title", "referenceNumber", "caseReason", "assignedUser", "assignedQueue",
+        "createdAt", "closedAt", "timeToCloseSeconds", "deleted", "lastEventType",
+      ],
+    },
     /** Events of a day (UTC) in time order. Sparse: only history rows. */
     byDay: {
       name: "byDay",

@@ -19,14 +19,13 @@ export class CaseTable extends pulumi.ComponentResource {
       rangeKey: definition.sortKey,
       attributes: caseTableKeyAttributes.map((attribute) => ({ name: attribute, type: "S" })),
       globalSecondaryIndexes: [
-        { name: byStatus.name, hashKey: byStatus.partitionKey, rangeKey: byStatus.sortKey, projectionType: byStatus.projection },
-        {
-          name: byDay.name,
-          hashKey: byDay.partitionKey,
-          rangeKey: byDay.sortKey,
-          projectionType: byDay.projection,
-          nonKeyAttributes: [...byDay.nonKeyAttributes],
-        },
+        ...[byStatus, byDay].map((index) => ({
+          name: index.name,
+          hashKey: index.partitionKey,
+          rangeKey: index.sortKey,
+          projectionType: index.projection,
+          nonKeyAttributes: [...index.nonKeyAttributes],
+        })),
       ],
       ttl: { attributeName: definition.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },

@@ -152,12 +152,14 @@ describe("the stack under Pulumi mocks", () => {
       expect(table.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
     });
 
-    it("has the status and day indexes the analytics read", () => {
+    it("has the status and day indexes the analytics read, projecting what the report needs", () => {
       const indexes = mocks.one("aws:dynamodb/table:Table").inputs.globalSecondaryIndexes;
-      expect(indexes.map((index: Record<string, string>) => [index.name, index.hashKey, index.rangeKey])).to.deep.equal([
-        ["byStatus", "statusIndexKey", "lastChangeAt"],
-        ["byDay", "eventDay", "sk"],
+      expect(indexes.map((index: Record<string, string>) => [index.name, index.hashKey, index.rangeKey, index.projectionType])).to.deep.equal([
+        ["byStatus", "statusIndexKey", "lastChangeAt", "INCLUDE"],
+        ["byDay", "eventDay", "sk", "INCLUDE"],
       ]);
+      expect(indexes[0].nonKeyAttributes).to.include.members(["status", "createdAt", "timeToCloseSeconds", "caseReason", "templateId"]);
+      expect(indexes[1].nonKeyAttributes).to.include.members(["eventType", "performedBy", "status", "changedFieldIds"]);
     });
   });
 
