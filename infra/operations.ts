@@ -57,38 +57,28 @@ export class CaseOperations extends pulumi.ComponentResource {
     const matched = cloudwatch.metrics.events.matchedEvents({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
     const failedDeliveries = cloudwatch.metrics.events.failedInvocations({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
 
-    const alarm = (id: string, metric: cloudwatch.Metric, alarmArgs: Omit<cloudwatch.AlarmArgs, "alarmActions" | "okActions">) =>
-      metric.createAlarm(`${name}-${id}`, { ...alarmArgs, alarmActions: [this.opsTopic.arn], okActions: [this.opsTopic.arn] }, parent);
+    // Most alarms fire on the first occurrence: any DLQ message, error, throttle or failed delivery.
+    const alarm = (id: string, metric: cloudwatch.Metric, alarmDescription: string, overrides: Partial<cloudwatch.AlarmArgs> = {}) =>
+      metric.createAlarm(`${name}-${id}`, {
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+        alarmDescription,
+        ...overrides,
+        alarmActions: [this.opsTopic.arn],
+        okActions: [this.opsTopic.arn],
+      }, parent);
     this.alarms = [
-      alarm("dlq-not-empty", dlqDepth, {
-        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
-        alarmDescription: "Case events failed processing dlqMaxReceiveCount times and wait in the DLQ (README: Operations).",
-      }),
-      alarm("rule-dlq-not-empty", ruleDlqDepth, {
-        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
-        alarmDescription: "EventBridge could not deliver Cases events to the queue for 24 h; they wait in the rule's DLQ.",
-      }),
-      alarm("oldest-message-age", oldestMessage, {
-        threshold: args.oldestMessageAgeSeconds, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "notBreaching",
-        alarmDescription: "Case events wait longer than configured in the queue: the processor is failing or too slow.",
-      }),
-      alarm("function-errors", errors, {
-        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
-        alarmDescription: "The processor failed whole invocations (init errors, timeouts, crashes).",
-      }),
-      alarm("function-throttles", throttles, {
-        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
-        alarmDescription: "The processor was throttled: account concurrency is exhausted.",
-      }),
-      alarm("eventbridge-failed-invocations", failedDeliveries, {
-        threshold: 1, evaluationPeriods: 1, treatMissingData: "notBreaching",
-        alarmDescription: "EventBridge failed to deliver Cases events to the queue (policy or encryption problem).",
-      }),
+      alarm("dlq-not-empty", dlqDepth, "Case events failed processing dlqMaxReceiveCount times and wait in the DLQ (README: Operations)."),
+      alarm("rule-dlq-not-empty", ruleDlqDepth, "EventBridge could not deliver Cases events to the queue for 24 h; they wait in the rule's DLQ."),
+      alarm("oldest-message-age", oldestMessage, "Case events wait longer than configured in the queue: the processor is failing or too slow.",
+        { threshold: args.oldestMessageAgeSeconds, evaluationPeriods: 5, datapointsToAlarm: 5 }),
+      alarm("function-errors", errors, "The processor failed whole invocations (init errors, timeouts, crashes)."),
+      alarm("function-throttles", throttles, "The processor was throttled: account concurrency is exhausted."),
+      alarm("eventbridge-failed-invocations", failedDeliveries, "EventBridge failed to deliver Cases events to the queue (policy or encryption problem)."),
       ...(args.noEventsMinutes > 0
-        ? [alarm("no-events", matched, {
-          threshold: 1, comparisonOperator: "LessThanThreshold", evaluationPeriods: args.noEventsMinutes / 5, treatMissingData: "breaching",
-          alarmDescription: `No Cases event matched the rule for ${args.noEventsMinutes} minutes: is the domain's event stream on?`,
-        })]
+        ? [alarm("no-events", matched, `No Cases event matched the rule for ${args.noEventsMinutes} minutes: is the domain's event stream on?`,
+          { comparisonOperator: "LessThanThreshold", evaluationPeriods: args.noEventsMinutes / 5, treatMissingData: "breaching" })]
         : []),
     ];
 
