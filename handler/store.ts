@@ -37,12 +37,26 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** BatchGet/BatchWrite may leave items unprocessed under load; they are retried this many times. */
 const UNPROCESSED_RETRIES = 3;
+const UNPROCESSED_BACKOFF_MS = 25;
 
 const NOT_STORED_YET = "attribute_not_exists(sk)";
 const CONDITION_FAILED = "ConditionalCheckFailed";
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Sends a batch request until DynamoDB has processed every element, backing off between tries as
+ * AWS advises; returns what was still unprocessed after the last try.
+ */
+async function untilProcessed<T>(elements: T[], send: (pending: T[]) => Promise<T[]>): Promise<T[]> {
+  let pending = elements;
+  for (let attempt = 0; pending.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BACKOFF_MS * 2 ** attempt));
+    pending = await send(pending);
+  }
+  return pending;
+}
 
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 
@@ -77,12 +91,11 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
   async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
     const states = new Map<string, CaseState>();
     for (const ids of chunks([...new Set(caseIds)], BATCH_GET_LIMIT)) {
-      let keys: Record<string, unknown>[] = ids.map(stateKey);
-      for (let attempt = 0; keys.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
+      await untilProcessed<Record<string, unknown>>(ids.map(stateKey), async (keys) => {
         const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
         for (const item of result.Responses?.[tableName] ?? []) states.set(item.caseId as string, item as CaseState);
-        keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
+        return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      });
     }
     return states;
   }
@@ -129,14 +142,12 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
   async function markAlerted(histories: Record<string, unknown>[]): Promise<number> {
     const alertedAt = new Date().toISOString();
     const unmarked = await Promise.all(chunks(histories, BATCH_WRITE_LIMIT).map(async (group) => {
-      let requests: Record<string, unknown>[] = group.map((history) => ({
-        PutRequest: { Item: { ...history, alertStatus: AlertStatus.Sent, alertedAt } },
-      }));
-      for (let attempt = 0; requests.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
-        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
-        requests = (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
-      }
-      return requests.length;
+      const requests = group.map((history) => ({ PutRequest: { Item: { ...history, alertStatus: AlertStatus.Sent, alertedAt } } }));
+      const left = await untilProcessed<Record<string, unknown>>(requests, async (pending) => {
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+        return (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
+      });
+      return left.length;
     }));
     return unmarked.reduce((sum, count) => sum + count, 0);
   }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { folderSize } from "../scripts/lib/artifact";
 import { seededRandom, shuffle } from "../scripts/lib/random";
@@ -116,6 +117,33 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     expect(retry.response.batchItemFailures).to.deep.equal([]);
     expect(subjects(local)).to.deep.equal(["[Case 40051277] Case created: Parcel not delivered"]);
     expect((await caseRows(local)).history.find((row) => row.eventType === "CASE.CREATED")).to.include({ alertStatus: "SENT" });
+  });
+
+  it("a copy arriving while another invocation owns the alert waits for it, then sends it once if the owner is gone", async () => {
+    const local = await resetPipeline();
+    local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
+    // The release of the lease fails too, as if the owner had died before it could let go.
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem", fault: "server-error" });
+    await invokeBatch(local, [sampleBody("01-case-created.json")]);
+    local.proxies.sns.clear();
+    local.proxies.dynamodb.clear();
+    const { history } = await caseRows(local);
+    expect(history[0]).to.include({ alertStatus: "PENDING" }).and.have.property("alertLeaseUntil").above(Date.now());
+
+    const whileOwned = await invokeBatch(local, [sampleBody("01-case-created.json")]);
+    expect(whileOwned.failedBodies).to.have.length(1);
+    expect(local.sns.delivered).to.have.length(0);
+    expect(logs.some((line) => line.includes("AlertInProgressError"))).to.equal(true);
+
+    await local.documents.send(new UpdateCommand({
+      TableName: local.tableName,
+      Key: { pk: history[0].pk, sk: history[0].sk },
+      UpdateExpression: "SET alertLeaseUntil = :past",
+      ExpressionAttributeValues: { ":past": Date.now() - 1 },
+    }));
+    const afterLease = await invokeBatch(local, [sampleBody("01-case-created.json"), sampleBody("01-case-created.json")]);
+    expect(afterLease.response.batchItemFailures).to.deep.equal([]);
+    expect(local.sns.delivered).to.have.length(1);
   });
 
   it("a persistent DynamoDB error fails only the affected case's records; the rest of the batch completes", async () => {
