@@ -1,8 +1,8 @@
 /**
  * cases-data-streaming: Amazon Connect Cases changes (event stream turned on by this stack) ->
- * EventBridge rule (this domain only) -> SQS
- * (SSE, DLQ) -> Lambda -> DynamoDB (case state + event history) and SNS alerts (email + any
- * subscriber). Configuration: infra/config.ts; README for the keys.
+ * EventBridge rule (this domain only) -> SQS (SSE, DLQ) -> Lambda -> DynamoDB (case state + event
+ * history) and SNS alerts (email + any subscriber), watched by alarms and a dashboard.
+ * Configuration: infra/config.ts; README for the keys.
  */
 import * as aws from "@pulumi/aws";
 import { CaseEventConfiguration } from "./infra/caseEventConfiguration";
