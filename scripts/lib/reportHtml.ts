@@ -10,7 +10,8 @@ interface Series {
 
 /** A bar chart as inline SVG: one group of bars per label, one bar per series. */
 export function barChart(title: string, labels: string[], series: Series[], format: (value: number) => string = String): string {
-  const width = Math.max(360, labels.length * (series.length * 18 + 14) + 60);
+  // Wide enough groups that 12-character labels do not run into each other.
+  const width = Math.max(360, labels.length * Math.max(series.length * 18 + 14, 84) + 60);
   const height = 220;
   const plot = { left: 40, top: 28, bottom: 46 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
