@@ -32,7 +32,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
 
-interface WriteCounts { requests: number; items: number; reads: number }
+interface WriteCounts { requests: number; items: number; transactionalItems: number; reads: number }
 
 /** DynamoDB write items per request, read off the requests as they pass the proxy. */
 function countWrites(counts: WriteCounts, operation: string, body: string): void {
@@ -47,6 +47,7 @@ function countWrites(counts: WriteCounts, operation: string, body: string): void
   if (items[operation]) {
     counts.requests += 1;
     counts.items += items[operation]();
+    if (operation === "TransactWriteItems") counts.transactionalItems += items[operation]();
   } else {
     counts.reads += 1;
   }
@@ -64,7 +65,7 @@ async function resetTable(local: LocalPipeline): Promise<void> {
 
 async function throughput(local: LocalPipeline, batchSize: number, bodies: string[]) {
   await resetTable(local);
-  const writes: WriteCounts = { requests: 0, items: 0, reads: 0 };
+  const writes: WriteCounts = { requests: 0, items: 0, transactionalItems: 0, reads: 0 };
   local.proxies.dynamodb.observe = (request) => countWrites(writes, request.operation, request.body);
   const durations: number[] = [];
   const cpuBefore = cpuSeconds(local.dynamo.pid);
@@ -170,9 +171,10 @@ function rowUnits(rows: Record<string, unknown>[]): RowUnits {
 function usagePerMillion(run: Awaited<ReturnType<typeof throughput>>, units: RowUnits): Usage {
   const perEvent = 1e6 / run.messages;
   const alertShare = run.alerts / run.messages;
-  // Transactional writes cost twice; each index a row lands in costs a write of its projection;
-  // marking an alert sent rewrites its history row.
-  const writeUnitsPerEvent = 2 * (units.history + units.state) + units.byDay + units.byStatus + alertShare * units.history;
+  // Transactional writes (related-item events) cost twice; each index a row lands in costs a write
+  // of its projection; marking an alert sent rewrites its history row.
+  const transactionalShare = run.writes.transactionalItems / 2 / run.messages;
+  const writeUnitsPerEvent = (1 + transactionalShare) * (units.history + units.state) + units.byDay + units.byStatus + alertShare * units.history;
   return {
     invocations: run.invocations * perEvent,
     gbSeconds: run.invocations * perEvent * (run.meanDurationMs / 1000) * MEMORY_GB,

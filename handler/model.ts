@@ -5,12 +5,22 @@ import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
 export const AlertStatus = { Pending: "PENDING", Sent: "SENT" } as const;
 
 /** A DynamoDB update, expressed with placeholders only (reserved words such as `status` bite). */
-export interface StateUpdate {
+export interface UpdateSpec {
   Key: Record<string, string>;
   UpdateExpression: string;
   ConditionExpression?: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/**
+ * latest-wins: guarded by "newer than what the state holds", so applying it again is a no-op and it
+ * needs no transaction. commutative: a related-item count, which would count twice if applied
+ * again, so it is written in one transaction with the event's history row.
+ */
+export interface StateUpdate {
+  kind: "latest-wins" | "commutative";
+  spec: UpdateSpec;
 }
 
 export interface HistoryOptions {
@@ -196,11 +206,14 @@ export function stateUpdate(event: CaseEvent, previous: CaseState | undefined, s
   }
   if (scope === "fields") builder.names["#fieldsChangeKey"] = "fieldsChangeKey";
   return {
-    Key: stateKey(event.caseId),
-    UpdateExpression: builder.expression(),
-    ConditionExpression: condition,
-    ExpressionAttributeNames: builder.names,
-    ExpressionAttributeValues: builder.values,
+    kind: condition ? "latest-wins" : "commutative",
+    spec: {
+      Key: stateKey(event.caseId),
+      UpdateExpression: builder.expression(),
+      ConditionExpression: condition,
+      ExpressionAttributeNames: builder.names,
+      ExpressionAttributeValues: builder.values,
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { AlertStatus, type StateUpdate } from "./model";
+import { AlertStatus, type StateUpdate, type UpdateSpec } from "./model";
 import { stateKey } from "./tableDefinition";
 import type { CaseState } from "./types";
 
@@ -100,42 +100,49 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
     return states;
   }
 
+  /** A related-item count and its history row, atomically: a retry must never count twice. */
+  async function recordAtomically(history: Record<string, unknown>, spec: UpdateSpec): Promise<RecordOutcome> {
+    try {
+      await client.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: history, ConditionExpression: NOT_STORED_YET, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+          { Update: { TableName: tableName, ...spec } },
+        ],
+      }));
+      return { kind: "applied" };
+    } catch (error) {
+      const [historyReason] = (error as TransactionCanceledException).CancellationReasons ?? [];
+      if ((error as Error).name !== "TransactionCanceledException" || historyReason?.Code !== CONDITION_FAILED) throw error;
+      return { kind: "duplicate", stored: await storedHistory(history, historyReason.Item && unmarshall(historyReason.Item)) };
+    }
+  }
+
+  /** Applies a latest-wins update, or the narrower one the current state allows; false if neither applied. */
+  async function applyLatestWins(spec: UpdateSpec, fallback?: FallbackUpdate): Promise<boolean> {
+    try {
+      await client.send(new UpdateCommand({ TableName: tableName, ...spec, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }));
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = (error as { Item?: Record<string, never> }).Item;
+      const narrower = current && fallback?.(unmarshall(current) as CaseState);
+      if (narrower) await applyLatestWins(narrower.spec);
+      return false;
+    }
+  }
+
   /**
-   * Stores the history row and the state change atomically, so a retry after a crash never applies
-   * a related-item count twice. The history row's "not stored yet" condition is the idempotency key.
+   * Stores an event: its state change and its history row, whose "not stored yet" condition is the
+   * idempotency key. A latest-wins change is idempotent on its own, so it goes first and alone (half
+   * the cost of a transaction); the history row after it commits the event, so a crash between the
+   * two is repaired by the redelivery.
    */
   async function record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome> {
     if (!update) return putHistory(history, false);
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: history,
-                ConditionExpression: NOT_STORED_YET,
-                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-              },
-            },
-            { Update: { TableName: tableName, ...update, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
-          ],
-        }),
-      );
-      return { kind: "applied" };
-    } catch (error) {
-      if ((error as Error).name !== "TransactionCanceledException") throw error;
-      const [historyReason, stateReason] = (error as TransactionCanceledException).CancellationReasons ?? [];
-      if (historyReason?.Code === CONDITION_FAILED) {
-        return { kind: "duplicate", stored: await storedHistory(history, historyReason.Item && unmarshall(historyReason.Item)) };
-      }
-      if (stateReason?.Code !== CONDITION_FAILED) throw error;
-      // Only the state's "newer than" condition failed: the event is older than the state.
-      const narrower = stateReason.Item && fallback?.(unmarshall(stateReason.Item) as CaseState);
-      if (!narrower) return putHistory(history, true);
-      const outcome = await record(history, narrower);
-      return outcome.kind === "applied" ? { kind: "recorded", stale: true } : outcome;
-    }
+    if (update.kind === "commutative") return recordAtomically(history, update.spec);
+    const applied = await applyLatestWins(update.spec, fallback);
+    const outcome = await putHistory(history, !applied);
+    return applied && outcome.kind === "recorded" ? { kind: "applied" } : outcome;
   }
 
   /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */

@@ -123,7 +123,7 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     const local = await resetPipeline();
     local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
     // The release of the lease fails too, as if the owner had died before it could let go.
-    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem", fault: "server-error" });
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem" && request.body.includes("alertLeaseUntil"), fault: "server-error" });
     await invokeBatch(local, [sampleBody("01-case-created.json")]);
     local.proxies.sns.clear();
     local.proxies.dynamodb.clear();
@@ -146,11 +146,30 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     expect(local.sns.delivered).to.have.length(1);
   });
 
+  it("an event whose state was applied but whose history row was not written is completed by the redelivery", async () => {
+    const local = await resetPipeline();
+    await invokeBatch(local, [sampleBody("01-case-created.json")]);
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "PutItem" && request.body.includes("CASE.UPDATED"), fault: "server-error" });
+    const first = await invokeBatch(local, [sampleBody("04-case-closed.json")]);
+    expect(first.failedBodies).to.have.length(1);
+    expect((await caseRows(local)).state).to.include({ status: "closed" });
+    expect((await caseRows(local)).history).to.have.length(1);
+    local.proxies.dynamodb.clear();
+    expect((await invokeBatch(local, first.failedBodies)).response.batchItemFailures).to.deep.equal([]);
+    const { state, history } = await caseRows(local);
+    expect(state).to.include({ status: "closed", lastEventId: sampleEvent("04-case-closed.json").id });
+    expect(history.map((row) => row.eventType)).to.deep.equal(["CASE.CREATED", "CASE.UPDATED"]);
+    expect(local.sns.delivered.map((message) => message.subject)).to.deep.equal([
+      "[Case 40051277] Case created: Parcel not delivered",
+      "[Case 40051277] Case closed: Parcel not delivered",
+    ]);
+  });
+
   it("a persistent DynamoDB error fails only the affected case's records; the rest of the batch completes", async () => {
     const local = await resetPipeline();
     const otherCase = "9a8b7c6d-0000-4000-8000-00000000c0de";
     local.proxies.dynamodb.inject({
-      when: (request) => request.operation === "TransactWriteItems" && request.body.includes(otherCase) && request.body.includes("CASE.CREATED"),
+      when: (request) => request.operation !== "BatchGetItem" && request.body.includes(otherCase) && request.body.includes("CASE.CREATED"),
       fault: "server-error",
     });
     const otherLife = ["01-case-created.json", "02-case-updated-field.json", "04-case-closed.json"].map((file) => forCase(file, otherCase));
@@ -166,11 +185,12 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
 
   it("a throttled or timed-out request is retried by the SDK and the event is stored", async () => {
     const local = await resetPipeline();
-    local.proxies.dynamodb.inject({ when: (request) => request.operation === "TransactWriteItems", fault: "throttle", times: 1 });
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem", fault: "throttle", times: 1 });
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "PutItem", fault: "server-error", times: 1 });
     local.proxies.dynamodb.inject({ when: (request) => request.operation === "BatchGetItem", fault: "timeout", times: 1 });
     const { response } = await invokeBatch(local, [sampleBody("01-case-created.json")]);
     expect(response.batchItemFailures).to.deep.equal([]);
-    expect(local.proxies.dynamodb.injected).to.equal(2);
+    expect(local.proxies.dynamodb.injected).to.equal(3);
     expect((await caseRows(local)).state).to.include({ status: "open" });
   });
 

@@ -30,19 +30,21 @@ describe("the data model", () => {
 
   it("writes every attribute through placeholders, so reserved words never reach an expression", () => {
     for (const file of ["01-case-created.json", "04-case-closed.json", "05-case-deleted.json", "03-comment-added.json"]) {
-      const update = stateUpdate(parsed(file), undefined)!;
+      const update = stateUpdate(parsed(file), undefined)!.spec;
       const expressions = `${update.UpdateExpression} ${update.ConditionExpression ?? ""}`;
       for (const word of RESERVED) expect(expressions, file).not.to.match(new RegExp(`(^|[^#:\\w])${word}\\b`));
     }
   });
 
   it("applies a case change only if it is newer than the state", () => {
-    expect(stateUpdate(parsed("02-case-updated-field.json"), undefined)!.ConditionExpression)
-      .to.equal("attribute_not_exists(#lastChangeKey) OR #lastChangeKey < :orderKey");
+    const update = stateUpdate(parsed("02-case-updated-field.json"), undefined)!;
+    expect(update.kind).to.equal("latest-wins");
+    expect(update.spec.ConditionExpression).to.equal("attribute_not_exists(#lastChangeKey) OR #lastChangeKey < :orderKey");
   });
 
   it("counts related items by type without an order condition (counts commute)", () => {
-    const update = stateUpdate(parsed("03-comment-added.json"), undefined)!;
+    const { kind, spec: update } = stateUpdate(parsed("03-comment-added.json"), undefined)!;
+    expect(kind).to.equal("commutative");
     expect(update.ConditionExpression).to.equal(undefined);
     expect(update.UpdateExpression).to.include("ADD #relatedCommentCount :relatedCommentCount");
     expect(update.ExpressionAttributeValues[":relatedCommentCount"]).to.equal(1);
@@ -50,22 +52,22 @@ describe("the data model", () => {
   });
 
   it("stores time to close when a case is closed, from its creation time", () => {
-    const update = stateUpdate(parsed("04-case-closed.json"), undefined)!;
+    const update = stateUpdate(parsed("04-case-closed.json"), undefined)!.spec;
     expect(update.ExpressionAttributeValues).to.deep.include({ ":closedAt": "2026-11-21T16:40:08.004Z", ":timeToCloseSeconds": 113_106 });
   });
 
   it("clears the close time when a case is reopened", () => {
-    expect(stateUpdate(parsed("02-case-updated-field.json"), undefined)!.UpdateExpression).to.match(/REMOVE #closedAt, #timeToCloseSeconds/);
+    expect(stateUpdate(parsed("02-case-updated-field.json"), undefined)!.spec.UpdateExpression).to.match(/REMOVE #closedAt, #timeToCloseSeconds/);
   });
 
   it("moves a deleted case to the 'deleted' status key but keeps its fields", () => {
-    const update = stateUpdate(parsed("05-case-deleted.json"), undefined)!;
+    const update = stateUpdate(parsed("05-case-deleted.json"), undefined)!.spec;
     expect(update.ExpressionAttributeValues).to.deep.include({ ":deleted": true, ":statusIndexKey": "deleted" });
     expect(update.UpdateExpression).not.to.include("#fields");
   });
 
   it("in fields scope, updates only the field values of a deleted case, guarded by their own key", () => {
-    const update = stateUpdate(parsed("04-case-closed.json"), { caseId: "c", deleted: true }, "fields")!;
+    const update = stateUpdate(parsed("04-case-closed.json"), { caseId: "c", deleted: true }, "fields")!.spec;
     expect(update.ConditionExpression).to.equal("attribute_not_exists(#fieldsChangeKey) OR #fieldsChangeKey < :orderKey");
     expect(update.UpdateExpression).to.include("#fields = :fields").and.not.include("#lastChangeKey").and.not.include("#statusIndexKey");
   });
