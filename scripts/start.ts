@@ -12,9 +12,7 @@ const PROGRESS_THRESHOLD = 500;
 
 function progressBar(total: number) {
   if (!process.stderr.isTTY || total < PROGRESS_THRESHOLD) return undefined;
-  const started = Date.now();
-  return (done: number) => {
-    const seconds = (Date.now() - started) / 1000;
+  return (done: number, seconds: number) => {
     const rate = done / Math.max(seconds, 0.001);
     const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
     const filled = Math.round((30 * done) / total);
@@ -50,9 +48,9 @@ async function main(): Promise<void> {
     console.log(START_USAGE);
     return;
   }
-  let bar: ((done: number) => void) | undefined;
+  let bar: ((done: number, seconds: number) => void) | undefined;
   const result = await runLocal(options, {
-    onProgress: (done, total) => (bar ??= progressBar(total))?.(done),
+    onProgress: (done, total, seconds) => (bar ??= progressBar(total))?.(done, seconds),
   });
   if (options.html) {
     fs.writeFileSync(options.html, reportHtml(result.report, { ...result.summary }));

@@ -41,8 +41,8 @@ export interface LocalRunResult {
 }
 
 export interface RunHooks {
-  /** Called after each batch with the messages handled so far and the total to deliver. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each batch with the messages handled so far, the total, and seconds since the start. */
+  onProgress?: (done: number, total: number, seconds: number) => void;
 }
 
 function readInput(options: StartOptions): { label: string; bodies: string[]; malformed: MalformedInput[] } {
@@ -104,7 +104,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
       maxReceiveCount: options.maxReceiveCount,
       onBatch: (records, response) => {
         done += records - (response?.batchItemFailures.length ?? records);
-        hooks.onProgress?.(done, messages.length);
+        hooks.onProgress?.(done, messages.length, Number(process.hrtime.bigint() - started) / 1e9);
       },
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
