@@ -47,10 +47,10 @@ export type UpdateScope = "case" | "fields";
 const asString = (value: FieldValue | undefined): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
 
-/** Field changes this event makes, with `from` values where the previous state is known. */
+/** Field changes this event makes, with `from` values where the field values before it are known. */
 export function fieldChanges(event: CaseEvent, previous: CaseState | undefined): FieldChange[] {
   if (!event.fields) return [];
-  const known = previous?.fields !== undefined && (previous.lastChangeKey ?? "") < event.orderKey;
+  const known = previous?.fields !== undefined && (previous.fieldsChangeKey ?? previous.lastChangeKey ?? "") < event.orderKey;
   return event.changedFieldIds
     .filter((fieldId) => fieldId in event.fields!)
     .map((fieldId) => ({
@@ -102,11 +102,10 @@ class UpdateBuilder {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
 
-  set(attribute: string, value: unknown, ifNotExists = false): this {
+  set(attribute: string, value: unknown): this {
     if (value === undefined) return this;
-    const name = this.name(attribute);
     this.values[`:${attribute}`] = value;
-    this.sets.push(ifNotExists ? `${name} = if_not_exists(${name}, :${attribute})` : `${name} = :${attribute}`);
+    this.sets.push(`${this.name(attribute)} = :${attribute}`);
     return this;
   }
 
@@ -228,6 +227,7 @@ export function applyToState(previous: CaseState | undefined, event: CaseEvent):
     ...next,
     deleted: false,
     fields: event.fields,
+    fieldsChangeKey: event.orderKey,
     status: status ?? previous?.status,
     title: asString(event.fields[SystemField.title]) ?? previous?.title,
     referenceNumber: asString(event.fields[SystemField.referenceNumber]) ?? previous?.referenceNumber,
