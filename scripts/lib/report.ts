@@ -53,9 +53,11 @@ const groupStats = (items: Record<string, unknown>[], key: string) => {
   return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([group, values]) => [group, durationStats(values)!]));
 };
 
+/** The days from the first to the last, at most the latest MAX_REPORT_DAYS of them. */
 const days = (first: string, last: string) => {
+  const end = Date.parse(last.slice(0, 10));
   const result: string[] = [];
-  for (let at = Date.parse(first.slice(0, 10)); at <= Date.parse(last.slice(0, 10)) && result.length < MAX_REPORT_DAYS; at += DAY_MS) {
+  for (let at = Math.max(Date.parse(first.slice(0, 10)), end - (MAX_REPORT_DAYS - 1) * DAY_MS); at <= end; at += DAY_MS) {
     result.push(new Date(at).toISOString().slice(0, 10));
   }
   return result;
