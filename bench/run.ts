@@ -59,7 +59,6 @@ async function resetTable(local: LocalPipeline): Promise<void> {
   client.destroy();
   await ensureCaseTable(local.dynamo.endpoint, local.tableName);
   local.sns.delivered.length = 0;
-  local.sns.requests = 0;
   for (const proxy of Object.values(local.proxies)) proxy.resetCounts();
 }
 

@@ -32,7 +32,8 @@ function printText(result: LocalRunResult): void {
   out.push("", "Summary");
   out.push(`  input            ${summary.input}: ${summary.events} events, ${summary.malformedInputs} malformed input(s)`);
   for (const bad of malformed) out.push(`    ${bad.location}: ${bad.problem}`);
-  out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations (batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
+  out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations, ${summary.failedInvocations} failed whole ` +
+    `(batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
   out.push(`  stored           ${summary.metrics.EventsStored} events (${summary.metrics.OutOfOrderEvents} out of order), ${summary.metrics.DuplicatesSkipped} duplicates skipped`);
   out.push(`  alerts           ${summary.alerts} sent`);
   out.push(`  dead-letter      ${summary.deadLetters} message(s)`);

@@ -104,7 +104,7 @@ describe("npm start", function () {
       maxBuffer: 10 * 1024 * 1024,
     });
     const result = JSON.parse(stdout);
-    expect(result.summary).to.deep.include({ events: 8, malformedInputs: 1, alerts: 3, deadLetters: 2 });
+    expect(result.summary).to.deep.include({ events: 8, malformedInputs: 1, alerts: 3, deadLetters: 2, failedInvocations: 0 });
     expect(result.summary.metrics).to.deep.include({ EventsStored: 6, InvalidEvents: 10, DuplicatesSkipped: 0 });
     expect(result.malformed[0].location).to.match(/92-not-json\.txt:1$/);
     expect(result.deadLetters.map((letter: { reason: string }) => letter.reason).sort()).to.deep.equal([

@@ -7,8 +7,8 @@ export interface LambdaArtifact {
   dir: string;
   /** The function's environment variables as the stack sets them. */
   environment: Record<string, string>;
+  /** `<file>.<export>`, as Lambda's `_HANDLER`. */
   handler: string;
-  runtime: string;
   timeoutSeconds: number;
 }
 
@@ -41,7 +41,6 @@ export async function writeLambdaArtifact(fn: RegisteredResource, dir: string): 
     dir,
     environment: fn.inputs.environment?.variables ?? {},
     handler: fn.inputs.handler,
-    runtime: fn.inputs.runtime,
     timeoutSeconds: fn.inputs.timeout,
   };
 }

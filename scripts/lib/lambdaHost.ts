@@ -116,6 +116,7 @@ class LambdaSandbox {
         NODE_PATH: runtimeModules,
         AWS_LAMBDA_FUNCTION_NAME: "case-processor-local",
         AWS_LAMBDA_FUNCTION_TIMEOUT: String(options.artifact.timeoutSeconds),
+        _HANDLER: options.artifact.handler,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...options.artifact.environment,
         ...options.env,

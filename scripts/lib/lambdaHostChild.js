@@ -8,7 +8,9 @@ const started = process.hrtime.bigint();
 let handler;
 let initError;
 try {
-  handler = require(path.join(process.env.LAMBDA_TASK_ROOT, "__index.js")).handler;
+  // As Lambda's runtime does: _HANDLER is `<file>.<export>` inside the task root.
+  const [file, exportName] = process.env._HANDLER.split(".");
+  handler = require(path.join(process.env.LAMBDA_TASK_ROOT, `${file}.js`))[exportName];
 } catch (error) {
   initError = error;
 }

@@ -23,6 +23,8 @@ export interface RunSummary {
   malformedInputs: number;
   deliveries: number;
   invocations: number;
+  /** Invocations that threw (SQS then retries the whole batch). */
+  failedInvocations: number;
   batchSize: number;
   concurrency: number;
   seconds: number;
@@ -121,6 +123,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         malformedInputs: input.malformed.length,
         deliveries: messages.length,
         invocations: driven.invocations,
+        failedInvocations: driven.failedInvocations,
         batchSize: options.batchSize,
         concurrency: options.concurrency,
         seconds: Number(seconds.toFixed(2)),

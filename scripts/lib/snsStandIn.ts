@@ -93,7 +93,6 @@ export function validateEntry(entry: Entry): DeliveredMessage {
  */
 export class SnsStandIn {
   readonly delivered: DeliveredMessage[] = [];
-  requests = 0;
   private server?: http.Server;
   endpoint = "";
 
@@ -104,7 +103,6 @@ export class SnsStandIn {
       let body = "";
       request.on("data", (chunk) => (body += chunk));
       request.on("end", () => {
-        this.requests += 1;
         const params = new URLSearchParams(body);
         const action = params.get("Action") ?? "";
         try {
