@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { expect } from "chai";
 import { loadConfig, parseStackConfig } from "../infra/config";
 import { setStackConfig } from "../scripts/lib/pulumiMocks";
@@ -72,6 +73,13 @@ describe("stack config", () => {
 
   it("rejects a malformed ops email", () => rejects({ opsAlertEmail: "ops@" }, "opsAlertEmail", '"ops@"'));
   it("rejects a no-events period that is not a multiple of 5", () => rejects({ noEventsAlarmMinutes: "7" }, "noEventsAlarmMinutes", "multiple of 5"));
+
+  it("accepts the placeholder values of Pulumi.dev.yaml", () => {
+    const stackFile = fs.readFileSync("Pulumi.dev.yaml", "utf8");
+    const values = Object.fromEntries([...stackFile.matchAll(/^\s+cases-data-streaming:(\w+): (.+)$/gm)].map(([, key, value]) => [key, value.trim()]));
+    expect(Object.keys(values)).to.include.members(["casesDomainId", "casesAlertEmail"]);
+    expect(() => parse(values)).not.to.throw();
+  });
 
   it("fails the program at `pulumi up` time with the key name and the fix", () => {
     try {
