@@ -56,6 +56,7 @@ export const deadLetterQueueUrl = queue.deadLetterQueue.url;
 export const ruleDeadLetterQueueUrl = rule.deadLetterQueue.url;
 export const ruleArn = rule.rule.arn;
 export const functionName = processor.function.name;
+export const logGroupName = processor.logGroup.name;
 export const caseEventFields = eventStream.fields;
 export const dashboardUrl = operations.dashboard.url;
 export const opsTopicArn = operations.opsTopic.arn;

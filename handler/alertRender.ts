@@ -20,8 +20,9 @@ export interface RenderedAlert {
 
 /** SNS: subject under 100 characters, printable ASCII, not starting with a space. */
 const SUBJECT_LIMIT = 99;
-/** Field values are user text: cap each so a message stays far below SNS's 256 KiB. */
+/** Field values are user text: cap each, and the number listed, so a message stays far below SNS's 256 KiB. */
 const VALUE_LIMIT = 300;
+const CHANGES_LIMIT = 50;
 
 const truncate = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, limit - 3)}...`);
 
@@ -37,6 +38,8 @@ export function sanitizeSubject(text: string): string {
 
 const show = (value: FieldValue | undefined): string =>
   value === undefined ? "(unknown)" : value === null || value === "" ? "(empty)" : truncate(String(value), VALUE_LIMIT);
+
+const capValue = (value: FieldValue | undefined) => (typeof value === "string" ? truncate(value, VALUE_LIMIT) : value);
 
 const asText = (value: FieldValue | undefined) => (typeof value === "string" && value ? value : undefined);
 
@@ -58,7 +61,9 @@ function headline(input: AlertInput): string {
 }
 
 export function renderAlert(input: AlertInput): RenderedAlert {
-  const { event, changes, state, rules } = input;
+  const { event, state, rules } = input;
+  const changes = input.changes.slice(0, CHANGES_LIMIT).map((change) => ({ ...change, from: capValue(change.from), to: capValue(change.to) }));
+  const omitted = input.changes.length - changes.length;
   const title = asText(event.fields?.[SystemField.title]) ?? state?.title;
   const reference = asText(event.fields?.[SystemField.referenceNumber]) ?? state?.referenceNumber;
   const status = asText(event.fields?.[SystemField.status]) ?? state?.status;
@@ -72,6 +77,7 @@ export function renderAlert(input: AlertInput): RenderedAlert {
   // A new case has no "from": its fields are the title and status above, not changes.
   if (event.eventType !== CaseEventType.Created) {
     for (const change of changes) row("Changed", `${change.fieldId}: ${show(change.from)} → ${show(change.to)}`);
+    if (omitted > 0) row("Changed", `… and ${omitted} more fields`);
   }
   if (event.relatedItem) row("Item", `${event.relatedItem.type} ${event.relatedItem.id}`);
   row("By", event.performedBy ?? "(not reported)");
@@ -102,6 +108,7 @@ export function renderAlert(input: AlertInput): RenderedAlert {
       status,
       // `from` is left out where the previous value was not known when the event was applied.
       changes,
+      changesOmitted: omitted > 0 ? omitted : undefined,
       relatedItem: event.relatedItem,
       performedBy: event.performedBy,
       changedAt: event.changedAt,

@@ -6,15 +6,13 @@ import { alertPublishError } from "./errors";
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 262_144;
 
-/** Protocols that get the JSON body; email and SMS readers get the text. */
-const MACHINE_PROTOCOLS = ["sqs", "lambda", "http", "https", "firehose", "application"] as const;
-
-/** One SNS message per alert: `MessageStructure: json` needs a top-level "default" string. */
+/**
+ * One SNS message per alert (`MessageStructure: json`). Every protocol without a key of its own
+ * gets "default", so machine subscribers (SQS, Lambda, HTTP(S), Firehose, email-json) get the
+ * JSON body once, email readers the text, SMS the subject.
+ */
 export function snsMessage(alert: RenderedAlert): string {
-  const json = JSON.stringify(alert.body);
-  const structure: Record<string, string> = { default: alert.text, email: alert.text, "email-json": json };
-  for (const protocol of MACHINE_PROTOCOLS) structure[protocol] = json;
-  return JSON.stringify(structure);
+  return JSON.stringify({ default: JSON.stringify(alert.body), email: alert.text, sms: alert.subject });
 }
 
 export function toBatchEntry(alert: RenderedAlert, id: string): PublishBatchRequestEntry {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import { formatReport } from "./lib/report";
 import { reportHtml } from "./lib/reportHtml";
 import { type LocalRunResult, runLocal } from "./lib/localRun";
+import { bodyFor } from "./lib/snsStandIn";
 import { parseStartArgs, START_USAGE, UsageError } from "./lib/startOptions";
 
 /** Alert emails printed in full; the rest are counted. */
@@ -26,7 +27,7 @@ function printText(result: LocalRunResult): void {
   const out: string[] = [];
   out.push(`Alerts (${alerts.length}) as the email reads:`);
   for (const alert of alerts.slice(0, ALERTS_SHOWN)) {
-    out.push(`\n  Subject: ${alert.subject}\n${alert.bodies.email.split("\n").map((line) => `  | ${line}`).join("\n")}`);
+    out.push(`\n  Subject: ${alert.subject}\n${bodyFor(alert, "email").split("\n").map((line) => `  | ${line}`).join("\n")}`);
   }
   if (alerts.length > ALERTS_SHOWN) out.push(`\n  … and ${alerts.length - ALERTS_SHOWN} more alerts`);
   out.push("", "Summary");

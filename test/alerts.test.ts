@@ -70,20 +70,29 @@ describe("alert rendering", () => {
     expect(sanitizeSubject("Café crème")).to.equal("Cafe creme");
   });
 
-  it("builds a JSON message structure with a default and per-protocol bodies", () => {
+  it("builds a JSON message structure: the JSON body by default, text for email, the subject for SMS", () => {
     const alert = renderAlert({ event: parsed("01-case-created.json"), rules: ["case-created"], changes: [] });
     const structure = JSON.parse(snsMessage(alert));
-    expect(structure.default).to.equal(alert.text);
+    expect(Object.keys(structure).sort()).to.deep.equal(["default", "email", "sms"]);
+    expect(JSON.parse(structure.default)).to.deep.include({ eventType: "CASE.CREATED", schema: "cases-data-streaming/alert@1" });
     expect(structure.email).to.equal(alert.text);
-    expect(JSON.parse(structure.sqs)).to.deep.include({ eventType: "CASE.CREATED", schema: "cases-data-streaming/alert@1" });
-    expect(JSON.parse(structure.lambda)).to.deep.equal(JSON.parse(structure.https));
+    expect(structure.sms).to.equal(alert.subject);
+  });
+
+  it("caps field values and the number of changes listed", () => {
+    const changes = Array.from({ length: 80 }, (_, i) => ({ fieldId: `f${i}`, from: "a".repeat(5_000), to: "b".repeat(5_000) }));
+    const alert = renderAlert({ event: parsed("02-case-updated-field.json"), rules: ["case-updated"], changes });
+    expect(alert.body.changes).to.have.length(50);
+    expect(alert.body.changesOmitted).to.equal(30);
+    expect(alert.text).to.include("… and 30 more fields");
+    expect(Buffer.byteLength(snsMessage(alert))).to.be.below(100_000);
   });
 
   it("packs entries into PublishBatch requests of at most 10 entries and 256 KiB", () => {
     const small = renderAlert({ event: parsed("01-case-created.json"), rules: ["case-created"], changes: [] });
     const big = { ...small, text: "x".repeat(60_000) };
     expect(packBatches(Array.from({ length: 23 }, (_, i) => toBatchEntry(small, `a${i}`))).map((batch) => batch.length)).to.deep.equal([10, 10, 3]);
-    // Each big entry carries its text twice (default + email): two fit in 256 KiB, a third does not.
-    expect(packBatches(Array.from({ length: 5 }, (_, i) => toBatchEntry(big, `a${i}`))).map((batch) => batch.length)).to.deep.equal([2, 2, 1]);
+    // Each big entry carries its 60 KB text once (email): four fit in 256 KiB, a fifth does not.
+    expect(packBatches(Array.from({ length: 6 }, (_, i) => toBatchEntry(big, `a${i}`))).map((batch) => batch.length)).to.deep.equal([4, 2]);
   });
 });

@@ -4,6 +4,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { folderSize } from "../scripts/lib/artifact";
 import { seededRandom, shuffle } from "../scripts/lib/random";
+import { bodyFor } from "../scripts/lib/snsStandIn";
 import {
   CASE_LIFE,
   caseRows,
@@ -236,8 +237,8 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
       templateId: "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
       domainId: "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b",
     });
-    expect(closed.bodies.email).to.include("status: open → closed").and.include("When:       2026-11-21T16:40:08.004Z");
-    const body = JSON.parse(closed.bodies.sqs);
+    expect(bodyFor(closed, "email")).to.include("status: open → closed").and.include("When:       2026-11-21T16:40:08.004Z");
+    const body = JSON.parse(bodyFor(closed, "sqs"));
     expect(body).to.deep.include({ caseId: SAMPLE_CASE_ID, status: "closed", rules: ["status-changed"] });
     expect(body.changes).to.deep.include({ fieldId: "status", from: "open", to: "closed" });
   });

@@ -6,6 +6,7 @@ import type { Fault } from "../scripts/lib/faultProxy";
 import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
 import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
 import { seededRandom } from "../scripts/lib/random";
+import { bodyFor } from "../scripts/lib/snsStandIn";
 import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
 import { caseRows, resetPipeline, sampleBody } from "./helpers/fixtures";
 
@@ -69,7 +70,7 @@ describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed 
     }
 
     // Every alerting event alerted at least once; twice only if a fault hit a request carrying it.
-    const alerted = local.sns.delivered.map((message) => JSON.parse(message.bodies.sqs).eventId as string);
+    const alerted = local.sns.delivered.map((message) => JSON.parse(bodyFor(message, "sqs")).eventId as string);
     const alerting = events.filter((event) => matchingRules(event, DEFAULT_ALERT_RULES).length > 0).map((event) => event.eventId);
     expect(new Set(alerted)).to.deep.equal(new Set(alerting));
     const faultedBodies = [...local.proxies.sns.faulted, ...local.proxies.dynamodb.faulted]

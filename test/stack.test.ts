@@ -174,7 +174,7 @@ describe("the stack under Pulumi mocks", () => {
     });
   });
 
-  it("exports the table, topic, queues, rule and function", () => {
+  it("exports the table, topic, queues, rule, function and its log group", () => {
     expect(outputs).to.deep.include({
       tableName: "cases-physical",
       alertTopicArn: "arn:aws:sns:us-east-1:111122223333:case-alerts-physical",
@@ -182,6 +182,7 @@ describe("the stack under Pulumi mocks", () => {
       deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/case-events-dlq-physical",
       ruleArn: "arn:aws:events:us-east-1:111122223333:rule/case-changes-physical",
       functionName: "case-processor-physical",
+      logGroupName: "case-processor-physical",
     });
   });
 });

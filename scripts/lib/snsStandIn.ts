@@ -11,6 +11,9 @@ export interface DeliveredMessage {
   attributes: Record<string, string>;
 }
 
+/** What a subscriber of this protocol receives: its own body, else the default, as SNS does. */
+export const bodyFor = (message: DeliveredMessage, protocol: string) => message.bodies[protocol] ?? message.bodies.default;
+
 interface Entry {
   Id?: string;
   Message?: string;
