@@ -20,6 +20,7 @@ const MEMORY_GB = 0.25;
 const INIT_RUNS = 7;
 /** Requests in flight for the ceiling: about what 5 invocations of 100 records keep busy. */
 const CEILING_IN_FLIGHT = 64;
+const RUNS = 2;
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number | undefined): number {
@@ -201,13 +202,21 @@ async function main(): Promise<void> {
     console.log("\nModule init in a fresh Node process (median of 7)");
     console.log(`  AWS SDK clients only ${fmt(init.sdkMs, 0)} ms; __index.js ${fmt(init.fullMs, 0)} ms; ratio ${fmt(init.fullMs / init.sdkMs)} (target <= 1.5)`);
 
+    // DynamoDB Local's speed varies from run to run (JIT, GC): each figure is the best of RUNS runs.
     const runs = [];
-    for (const batchSize of [10, 100]) runs.push(await throughput(local, batchSize, bodies));
+    for (const batchSize of [10, 100]) {
+      const attempts = [];
+      for (let attempt = 0; attempt < RUNS; attempt++) attempts.push(await throughput(local, batchSize, bodies));
+      runs.push(attempts.reduce((best, run) => (run.eventsPerSecond > best.eventsPerSecond ? run : best)));
+    }
     const last = runs[runs.length - 1];
-    const ceiling = await writeCeiling(local, last.rows, last.writes.items, CEILING_IN_FLIGHT);
-    console.log(`\nThroughput: ${bodies.length} SQS messages (${BENCH_CASES} cases, ~10% duplicates), concurrency ${CONCURRENCY}`);
+    const ceilings = [];
+    for (let attempt = 0; attempt < RUNS; attempt++) ceilings.push(await writeCeiling(local, last.rows, last.writes.items, CEILING_IN_FLIGHT));
+    const ceiling = ceilings.reduce((best, run) => (run.itemsPerSecond > best.itemsPerSecond ? run : best));
+    console.log(`\nThroughput: ${bodies.length} SQS messages (${BENCH_CASES} cases, ~10% duplicates), concurrency ${CONCURRENCY}; best of ${RUNS} runs each`);
     const cpuPerItem = (cpu: number, items: number) => `${fmt((cpu * 1000) / items)} ms`;
     console.log(`  raw write ceiling: ${ceiling.items} items by PutItem, ${CEILING_IN_FLIGHT} in flight: ${fmt(ceiling.itemsPerSecond, 0)} items/s ` +
+      `(best of ${ceilings.map((run) => fmt(run.itemsPerSecond, 0)).join(", ")}) ` +
       `(DynamoDB Local CPU ${cpuPerItem(ceiling.dynamoCpu, ceiling.items)} per item)`);
     for (const run of runs) {
       const itemsPerSecond = run.writes.items / run.seconds;
