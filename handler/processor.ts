@@ -48,11 +48,11 @@ export function createBatchHandler(deps: ProcessorDependencies) {
   const { settings, store, publish, logger, metrics } = deps;
   const processor = new BatchProcessor(EventType.SQS);
 
-  function countEvent(event: CaseEvent, outcome: RecordOutcome, before: CaseState | undefined, after: CaseState | undefined) {
+  function countEvent(event: CaseEvent, outcome: RecordOutcome, stale: boolean, before: CaseState | undefined, after: CaseState | undefined) {
     metrics.addMetric("EndToEndLag", MetricUnit.Milliseconds, Math.max(0, Date.now() - Date.parse(event.changedAt)));
     if (outcome.kind === "duplicate") return metrics.addMetric("DuplicatesSkipped", MetricUnit.Count, 1);
     metrics.addMetric("EventsStored", MetricUnit.Count, 1);
-    if (outcome.kind === "recorded" && outcome.stale) metrics.addMetric("OutOfOrderEvents", MetricUnit.Count, 1);
+    if (stale) metrics.addMetric("OutOfOrderEvents", MetricUnit.Count, 1);
     const closedNow = after?.status === CLOSED_STATUS && before?.status !== CLOSED_STATUS;
     if (closedNow && after?.createdAt && after.closedAt) {
       metrics.addMetric("TimeToClose", MetricUnit.Seconds, (Date.parse(after.closedAt) - Date.parse(after.createdAt)) / 1000);
@@ -68,11 +68,17 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
     const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil });
-    const outcome = await store.record(history, stateUpdate(event, previous), (current) =>
-      (current.fieldsChangeKey ?? "") < event.orderKey ? stateUpdate(event, current, "fields") : undefined);
-    const next = outcome.kind === "applied" && event.family === "CASE" ? applyToState(previous, event) : previous;
+    // Only the field values, for an event older than the state but newer than its fields.
+    const fieldsOnly = (state: CaseState) => ((state.fieldsChangeKey ?? "") < event.orderKey ? stateUpdate(event, state, "fields") : undefined);
+    // State only moves forward: if it already holds this event or a newer one, the full update would
+    // fail its condition, so skip that request (duplicates, late events). The conditions still decide.
+    const behind = event.family === "CASE" && previous?.lastChangeKey !== undefined && previous.lastChangeKey >= event.orderKey;
+    const outcome = await store.record(history, behind ? fieldsOnly(previous!) : stateUpdate(event, previous), fieldsOnly);
+    const applied = outcome.kind === "applied" && !behind;
+    const next = applied && event.family === "CASE" ? applyToState(previous, event) : previous;
     if (next) states.set(event.caseId, next);
-    countEvent(event, outcome, previous, next);
+    const stale = (behind && previous!.lastChangeKey! > event.orderKey) || (outcome.kind === "recorded" && outcome.stale);
+    countEvent(event, outcome, stale, previous, next);
     logger.debug("event stored", { ...eventKeys(event), outcome: outcome.kind });
 
     if (outcome.kind === "duplicate") {

@@ -195,6 +195,16 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     expect((await caseRows(local)).state).to.include({ status: "open" });
   });
 
+  it("an invocation past the function timeout is killed, as Lambda does, and the next one gets a fresh sandbox", async () => {
+    const local = await resetPipeline();
+    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem", fault: "timeout" });
+    const error = await invokeBatch(local, [sampleBody("01-case-created.json")]).catch((e: Error) => e);
+    expect((error as Error).message).to.match(/Task timed out after 3 seconds/);
+    local.proxies.dynamodb.clear();
+    expect((await invokeBatch(local, [sampleBody("01-case-created.json")])).response.batchItemFailures).to.deep.equal([]);
+    expect(local.sns.delivered).to.have.length(1);
+  });
+
   it("bad input is reported as failed (for the DLQ) without failing the good records", async () => {
     const local = await resetPipeline();
     const bad = [

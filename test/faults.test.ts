@@ -46,6 +46,7 @@ describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed 
       batchSize: 10,
       concurrency: 4,
       maxReceiveCount: MAX_RECEIVE_COUNT,
+      visibilityTimeoutMs: local.artifact.timeoutSeconds * 1000,
     });
     for (const proxy of Object.values(local.proxies)) proxy.clear();
     const injected = local.proxies.dynamodb.injected + local.proxies.sns.injected;

@@ -56,7 +56,7 @@ describe("the stack under Pulumi mocks", () => {
     });
 
     it("sets the visibility timeout to 6 x the Lambda timeout plus the batching window", () => {
-      expect(named(QUEUE, "case-events").inputs.visibilityTimeoutSeconds).to.equal(6 * 20 + 5);
+      expect(named(QUEUE, "case-events").inputs.visibilityTimeoutSeconds).to.equal(6 * 3 + 5);
     });
 
     it("redrives to the DLQ after the configured receive count", () => {
@@ -87,7 +87,7 @@ describe("the stack under Pulumi mocks", () => {
     const fn = () => mocks.one("aws:lambda/function:Function");
 
     it("runs nodejs22.x on arm64 with the configured timeout and memory", () => {
-      expect(fn().inputs).to.include({ runtime: "nodejs22.x", timeout: 20, memorySize: 256, handler: "__index.handler" });
+      expect(fn().inputs).to.include({ runtime: "nodejs22.x", timeout: 3, memorySize: 256, handler: "__index.handler" });
       expect(fn().inputs.architectures).to.deep.equal(["arm64"]);
     });
 

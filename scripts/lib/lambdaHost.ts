@@ -25,7 +25,7 @@ export class LambdaHost {
   private readonly idle: LambdaSandbox[];
   private readonly waiting: ((sandbox: LambdaSandbox) => void)[] = [];
 
-  private constructor(private readonly sandboxes: LambdaSandbox[]) {
+  private constructor(private readonly sandboxes: LambdaSandbox[], private readonly options: LambdaHostOptions) {
     this.idle = [...sandboxes];
   }
 
@@ -37,7 +37,7 @@ export class LambdaHost {
       await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
       throw error;
     }
-    return new LambdaHost(sandboxes);
+    return new LambdaHost(sandboxes, options);
   }
 
   /** Module initialisation (cold start) of the first sandbox, in ms. */
@@ -46,10 +46,16 @@ export class LambdaHost {
   }
 
   async invoke(event: SQSEvent): Promise<SQSBatchResponse> {
-    const sandbox = this.idle.pop() ?? (await new Promise<LambdaSandbox>((resolve) => this.waiting.push(resolve)));
+    let sandbox = this.idle.pop() ?? (await new Promise<LambdaSandbox>((resolve) => this.waiting.push(resolve)));
     try {
       return await sandbox.invoke(event);
     } finally {
+      // A sandbox killed at its deadline is replaced by a fresh one (a cold start), as in Lambda.
+      if (!sandbox.alive) {
+        const dead = sandbox;
+        sandbox = await LambdaSandbox.start(this.options);
+        this.sandboxes.splice(this.sandboxes.indexOf(dead), 1, sandbox);
+      }
       const next = this.waiting.shift();
       if (next) next(sandbox);
       else this.idle.push(sandbox);
@@ -71,6 +77,7 @@ class LambdaSandbox {
   private readonly flushed = new Set<number>();
   private readonly replies = new Map<number, () => void>();
   private nextId = 0;
+  private timedOut = false;
 
   /** Called for each stdout line; consumes the child's end-of-invocation markers. */
   private onLine(line: string, forward?: (line: string) => void): void {
@@ -85,7 +92,7 @@ class LambdaSandbox {
     }
   }
 
-  constructor(private readonly child: ChildProcess, readonly initMs: number) {
+  constructor(private readonly child: ChildProcess, readonly initMs: number, private readonly timeoutMs: number) {
     child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -98,7 +105,8 @@ class LambdaSandbox {
       else this.replies.set(message.id, settle);
     });
     child.on("exit", (code) => {
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`function process exited (${code})`));
+      const reason = this.timedOut ? `Task timed out after ${this.timeoutMs / 1000} seconds` : `function process exited (${code})`;
+      for (const waiter of this.pending.values()) waiter.reject(new Error(reason));
       this.pending.clear();
     });
   }
@@ -136,17 +144,30 @@ class LambdaSandbox {
       child.kill();
       throw new Error(`the function failed to initialise: ${ready.initError}`);
     }
-    host = new LambdaSandbox(child, ready.initMs);
+    host = new LambdaSandbox(child, ready.initMs, options.artifact.timeoutSeconds * 1000);
     for (const line of early.splice(0)) host.onLine(line, options.onLog);
     return host;
   }
 
-  invoke(event: SQSEvent): Promise<SQSBatchResponse> {
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Runs one invocation; like Lambda, kills the sandbox if it runs past the function timeout. */
+  async invoke(event: SQSEvent): Promise<SQSBatchResponse> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.send({ id, event });
-    });
+    const deadline = setTimeout(() => {
+      this.timedOut = true;
+      this.child.kill();
+    }, this.timeoutMs);
+    try {
+      return await new Promise<SQSBatchResponse>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.child.send({ id, event });
+      });
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   async stop(): Promise<void> {

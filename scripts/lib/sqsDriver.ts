@@ -20,6 +20,12 @@ export interface DriverOptions {
   maxReceiveCount: number;
   /** Batches in flight at once (the event source mapping's maximum concurrency). */
   concurrency: number;
+  /**
+   * The least time a failed message stays invisible. SQS's is at least 6 x the function timeout,
+   * so a redelivery never meets a live alert lease (held until the owner's deadline); a test can
+   * set the function timeout here. Default 0: only the end of the invocations in flight counts.
+   */
+  visibilityTimeoutMs?: number;
   /** Called with each batch's result, for progress reporting. */
   onBatch?: (records: number, response: SQSBatchResponse | undefined) => void;
 }
@@ -63,7 +69,8 @@ export async function driveQueue(
   options: DriverOptions,
 ): Promise<DriveResult> {
   const result: DriveResult = { invocations: 0, deadLetters: [], failedInvocations: 0 };
-  const queue: { message: QueuedMessage; waitFor: Set<number> }[] = messages.map((message) => ({ message, waitFor: new Set() }));
+  const queue: { message: QueuedMessage; waitFor: Set<number>; visibleAt: number }[] =
+    messages.map((message) => ({ message, waitFor: new Set(), visibleAt: 0 }));
   const inFlight = new Set<number>();
   let wake: () => void = () => undefined;
   let changed = new Promise<void>((resolve) => (wake = resolve));
@@ -72,20 +79,26 @@ export async function driveQueue(
     changed = new Promise<void>((resolve) => (wake = resolve));
   };
 
+  const visible = (entry: (typeof queue)[number]) => entry.visibleAt <= Date.now() && [...entry.waitFor].every((id) => !inFlight.has(id));
   const takeVisible = () => {
     const batch: QueuedMessage[] = [];
     for (let i = 0; i < queue.length && batch.length < options.batchSize; ) {
-      if ([...queue[i].waitFor].every((id) => !inFlight.has(id))) batch.push(queue.splice(i, 1)[0].message);
+      if (visible(queue[i])) batch.push(queue.splice(i, 1)[0].message);
       else i++;
     }
     return batch;
+  };
+  // Wakes the workers when the next invisible message's time has come.
+  const untilVisible = () => {
+    const next = Math.min(...queue.map((entry) => entry.visibleAt)) - Date.now();
+    return next > 0 && Number.isFinite(next) ? new Promise<void>((resolve) => setTimeout(resolve, next)) : changed;
   };
 
   const worker = async () => {
     while (queue.length > 0 || inFlight.size > 0) {
       const batch = takeVisible();
       if (batch.length === 0) {
-        await changed;
+        await Promise.race([changed, untilVisible()]);
         continue;
       }
       const invocation = result.invocations++;
@@ -101,7 +114,7 @@ export async function driveQueue(
       const failedIds = new Set(response ? response.batchItemFailures.map((failure) => failure.itemIdentifier) : batch.map((m) => m.messageId));
       for (const message of batch.filter((m) => failedIds.has(m.messageId))) {
         if (message.receiveCount >= options.maxReceiveCount) result.deadLetters.push(message);
-        else queue.push({ message, waitFor: new Set(inFlight) });
+        else queue.push({ message, waitFor: new Set(inFlight), visibleAt: Date.now() + (options.visibilityTimeoutMs ?? 0) });
       }
       options.onBatch?.(batch.length, response);
       signal();

@@ -13,7 +13,8 @@ export const TEST_STACK_CONFIG: Record<string, string> = {
   ...LOCAL_STACK_CONFIG,
   casesAlertEmail: "oncall@example.com, lead@example.com",
   historyRetentionDays: "90",
-  lambdaTimeoutSeconds: "20",
+  // Short, so the fault test can wait out SQS's visibility timeout (alert leases last this long).
+  lambdaTimeoutSeconds: "3",
   opsAlertEmail: "ops@example.com",
   noEventsAlarmMinutes: "60",
 };
