@@ -31,7 +31,7 @@ function printText(result: LocalRunResult): void {
   }
   if (alerts.length > ALERTS_SHOWN) out.push(`\n  … and ${alerts.length - ALERTS_SHOWN} more alerts`);
   out.push("", "Summary");
-  out.push(`  input            ${summary.input}: ${summary.events} events, ${summary.malformedInputs} malformed input(s)`);
+  out.push(`  input            ${summary.input}: ${summary.events} events, ${summary.malformedInputs} malformed input(s); domain ${summary.domainId}`);
   for (const bad of malformed) out.push(`    ${bad.location}: ${bad.problem}`);
   out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations, ${summary.failedInvocations} failed whole ` +
     `(batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
@@ -39,7 +39,7 @@ function printText(result: LocalRunResult): void {
   out.push(`  alerts           ${summary.alerts} sent`);
   out.push(`  dead-letter      ${summary.deadLetters} message(s)`);
   for (const letter of deadLetters) out.push(`    ${letter.messageId} after ${letter.receives} receives: ${letter.reason}`);
-  out.push(`  time             ${summary.seconds} s (${summary.eventsPerSecond} messages/s)`);
+  out.push(`  time             ${summary.seconds} s (${summary.messagesPerSecond} messages/s)`);
   out.push("", formatReport(result.report));
   console.log(out.join("\n"));
 }

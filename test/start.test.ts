@@ -8,6 +8,7 @@ import { parseCaseEvent } from "../handler/parse";
 import { loadEvents } from "../scripts/lib/eventFiles";
 import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
 import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
+import { mostCommonDomain } from "../scripts/lib/localRun";
 import { sqsRecord, toMessages } from "../scripts/lib/sqsDriver";
 import { parseStartArgs } from "../scripts/lib/startOptions";
 import { sampleBody, sampleEvent } from "./helpers/fixtures";
@@ -34,6 +35,7 @@ describe("npm start", function () {
       expect(() => parseStartArgs(["--batch-size", "0"])).to.throw(/--batch-size needs a whole number from 1 to 10000, got "0"/);
       expect(() => parseStartArgs(["--generate", "ten"])).to.throw(/--generate needs a whole number/);
       expect(() => parseStartArgs(["--events", "x", "--generate", "5"])).to.throw(/cannot be combined/);
+      expect(() => parseStartArgs(["--domain", "my-domain"])).to.throw(/--domain needs a Cases domain id \(a UUID\), got "my-domain"/);
     });
   });
 
@@ -70,6 +72,12 @@ describe("npm start", function () {
     });
   });
 
+  it("configures the local stack for the domain most input events belong to", () => {
+    const other = sampleBody("90-other-domain.json");
+    expect(mostCommonDomain([other, sampleBody("01-case-created.json"), other, "not json"])).to.equal("00000000-1111-4222-8333-444444444444");
+    expect(mostCommonDomain(["{}"])).to.equal(undefined);
+  });
+
   describe("generated workload", () => {
     it("is the same for the same seed and different for another", () => {
       const first = generateWorkload({ cases: 30, seed: 4, domainId: SAMPLE_DOMAIN_ID });
@@ -104,7 +112,7 @@ describe("npm start", function () {
       maxBuffer: 10 * 1024 * 1024,
     });
     const result = JSON.parse(stdout);
-    expect(result.summary).to.deep.include({ events: 8, malformedInputs: 1, alerts: 3, deadLetters: 2, failedInvocations: 0 });
+    expect(result.summary).to.deep.include({ events: 8, malformedInputs: 1, alerts: 3, deadLetters: 2, failedInvocations: 0, domainId: SAMPLE_DOMAIN_ID });
     expect(result.summary.metrics).to.deep.include({ EventsStored: 6, InvalidEvents: 10, DuplicatesSkipped: 0 });
     expect(result.malformed[0].location).to.match(/92-not-json\.txt:1$/);
     expect(result.deadLetters.map((letter: { reason: string }) => letter.reason).sort()).to.deep.equal([

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import type { DeliveredMessage } from "./snsStandIn";
 import { loadEvents, type MalformedInput } from "./eventFiles";
 import { deliverLikeSqs, generateWorkload } from "./generate";
-import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
 import { buildReport, type CaseReport } from "./report";
 import { driveQueue, toMessages } from "./sqsDriver";
 import type { StartOptions } from "./startOptions";
@@ -28,7 +28,9 @@ export interface RunSummary {
   batchSize: number;
   concurrency: number;
   seconds: number;
-  eventsPerSecond: number;
+  messagesPerSecond: number;
+  /** The Cases domain the local stack handled. */
+  domainId: string;
   alerts: number;
   deadLetters: number;
   metrics: Record<(typeof COUNTED_METRICS)[number], number>;
@@ -55,6 +57,18 @@ function readInput(options: StartOptions): { label: string; bodies: string[]; ma
   const target = options.events ?? path.resolve("events");
   const loaded = loadEvents(target);
   return { label: `${loaded.files} file(s) from ${path.relative(process.cwd(), target) || target}`, ...loaded };
+}
+
+const DOMAIN_IN_ARN = /:cases:[^:]*:[^:]*:domain\/([^/"]+)/;
+
+/** The domain most of the events belong to, so a user's own events are not all refused. */
+export function mostCommonDomain(bodies: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const body of bodies) {
+    const domain = DOMAIN_IN_ARN.exec(body)?.[1];
+    if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
+  }
+  return [...counts].sort(([, a], [, b]) => b - a)[0]?.[0];
 }
 
 /** Collects what the function says about itself: its metrics and why it refused messages. */
@@ -88,8 +102,10 @@ function logCollector() {
  */
 export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Promise<LocalRunResult> {
   const input = readInput(options);
+  const domainId = options.domain ?? mostCommonDomain(input.bodies) ?? SAMPLE_DOMAIN_ID;
   const collector = logCollector();
   const local: LocalPipeline = await startLocalPipeline({
+    stackConfig: { ...LOCAL_STACK_CONFIG, casesDomainId: domainId },
     dataDir: options.data && path.resolve(options.data),
     env: { POWERTOOLS_LOG_LEVEL: "WARN" },
     concurrency: options.concurrency,
@@ -127,7 +143,8 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         batchSize: options.batchSize,
         concurrency: options.concurrency,
         seconds: Number(seconds.toFixed(2)),
-        eventsPerSecond: Math.round(messages.length / seconds),
+        messagesPerSecond: Math.round(messages.length / seconds),
+        domainId,
         alerts: local.sns.delivered.length,
         deadLetters: deadLetters.length,
         metrics: collector.metrics,

@@ -1,5 +1,7 @@
 export interface StartOptions {
   events?: string;
+  /** The Cases domain the local stack is configured for (default: the events' own). */
+  domain?: string;
   generate?: number;
   seed: number;
   data?: string;
@@ -24,6 +26,8 @@ Input (default: the project's sample events in events/):
                         commented, closed, some reopened or deleted), delivered with SQS's
                         duplicates and reordering
   --seed <n>            seed of --generate and of the delivery order (default 1)
+  --domain <id>         the Cases domain the local stack handles; other domains' events are
+                        refused (default: the domain most of the input events belong to)
 
 Run:
   --data <dir>          keep DynamoDB Local's data in <dir> between runs (default: in memory)
@@ -36,6 +40,8 @@ Output:
   --html <file>         also write the report as a self-contained HTML page with charts
   -h, --help            show this help
 `;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -65,6 +71,11 @@ export function parseStartArgs(argv: string[]): StartOptions {
     };
     switch (flag) {
       case "--events": options.events = value(); break;
+      case "--domain": {
+        options.domain = value().toLowerCase();
+        if (!UUID.test(options.domain)) throw new UsageError(`--domain needs a Cases domain id (a UUID), got ${JSON.stringify(options.domain)}`);
+        break;
+      }
       case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
       case "--seed": options.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1); break;
       case "--data": options.data = value(); break;
