@@ -60,6 +60,12 @@ async function untilProcessed<T>(elements: T[], send: (pending: T[]) => Promise<
 
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 
+/** The item DynamoDB returned with a failed condition (ReturnValuesOnConditionCheckFailure). */
+const itemOfFailedCondition = (error: unknown) => {
+  const item = (error as { Item?: Record<string, never> }).Item;
+  return item && unmarshall(item);
+};
+
 export function createCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore {
   /** A duplicate's stored row, as DynamoDB returned it with the failed condition, or read back. */
   async function storedHistory(history: Record<string, unknown>, returned?: Record<string, unknown>) {
@@ -83,8 +89,7 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
       return { kind: "recorded", stale };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const item = (error as { Item?: Record<string, never> }).Item;
-      return { kind: "duplicate", stored: await storedHistory(history, item && unmarshall(item)) };
+      return { kind: "duplicate", stored: await storedHistory(history, itemOfFailedCondition(error)) };
     }
   }
 
@@ -124,8 +129,8 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = (error as { Item?: Record<string, never> }).Item;
-      const narrower = current && fallback?.(unmarshall(current) as CaseState);
+      const current = itemOfFailedCondition(error);
+      const narrower = current && fallback?.(current as CaseState);
       if (narrower) await applyLatestWins(narrower.spec);
       return false;
     }
@@ -159,17 +164,22 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
     return unmarked.reduce((sum, count) => sum + count, 0);
   }
 
+  /** Sets a pending alert's lease; `onlyIfExpired` keeps a live lease of another invocation. */
+  function setLease(history: Record<string, unknown>, until: number, onlyIfExpired: boolean) {
+    return client.send(new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: history.pk, sk: history.sk },
+      UpdateExpression: "SET #lease = :until",
+      ConditionExpression: onlyIfExpired ? "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)" : "#status = :pending",
+      ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
+      ExpressionAttributeValues: { ":until": until, ":pending": AlertStatus.Pending, ...(onlyIfExpired ? { ":now": Date.now() } : {}) },
+    }));
+  }
+
   /** Takes over a pending alert whose owner's lease ran out; false if someone else holds it. */
   async function claimAlert(history: Record<string, unknown>, leaseUntil: number): Promise<boolean> {
     try {
-      await client.send(new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: history.pk, sk: history.sk },
-        UpdateExpression: "SET #lease = :until",
-        ConditionExpression: "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)",
-        ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
-        ExpressionAttributeValues: { ":until": leaseUntil, ":now": Date.now(), ":pending": AlertStatus.Pending },
-      }));
+      await setLease(history, leaseUntil, true);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -179,14 +189,7 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
 
   /** Gives up leases of alerts that could not be sent, so their redelivery may send them at once. */
   async function releaseAlerts(histories: Record<string, unknown>[]): Promise<void> {
-    await Promise.all(histories.map((history) => client.send(new UpdateCommand({
-      TableName: tableName,
-      Key: { pk: history.pk, sk: history.sk },
-      UpdateExpression: "SET #lease = :zero",
-      ConditionExpression: "#status = :pending",
-      ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
-      ExpressionAttributeValues: { ":zero": 0, ":pending": AlertStatus.Pending },
-    })).catch(() => undefined)));
+    await Promise.all(histories.map((history) => setLease(history, 0, false).catch(() => undefined)));
   }
 
   return { loadStates, record, markAlerted, claimAlert, releaseAlerts };
