@@ -1,4 +1,5 @@
 import { type AlertRuleId, parseAlertRules } from "./alertRules";
+import { wholeNumberIn } from "./validate";
 
 /** The environment variables the stack sets on the function; the local runner sets the same. */
 export const HandlerEnv = {
@@ -25,8 +26,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number >= 0, got "${text}"`);
+  const value = wholeNumberIn(text, 0, Number.MAX_SAFE_INTEGER);
+  if (value === undefined) throw new Error(`${name} must be a whole number >= 0, got "${text}"`);
   return value;
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alertRules";
 import { SystemField } from "../handler/constants";
+import { isDomainId, wholeNumberIn } from "../handler/validate";
 import { MAX_EVENT_FIELDS } from "./caseEventConfiguration";
 
 /** The stack's settings, validated. Every key is `cases-data-streaming:<key>` in stack config. */
@@ -66,7 +67,6 @@ export class ConfigError extends Error {
 
 export const CONFIG_NAMESPACE = "cases-data-streaming";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 /** The largest SQS visibility timeout (12 hours). */
 const MAX_VISIBILITY_SECONDS = 43_200;
@@ -107,10 +107,8 @@ function emailList(read: ReadConfig, key: string, required: boolean): string[] {
 function integer(read: ReadConfig, key: string, fallback: number, min: number, max: number): number {
   const raw = read(key);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(key, raw, `must be a whole number from ${min} to ${max}`);
-  }
+  const value = wholeNumberIn(raw, min, max);
+  if (value === undefined) throw new ConfigError(key, raw, `must be a whole number from ${min} to ${max}`);
   return value;
 }
 
@@ -132,7 +130,7 @@ function oneOf<T extends string>(read: ReadConfig, key: string, fallback: T, all
 /** Validates every key before anything is created, so a bad value fails `pulumi up` at once. */
 export function parseStackConfig(read: ReadConfig): StackConfig {
   const casesDomainId = read("casesDomainId");
-  if (!casesDomainId || !UUID.test(casesDomainId)) {
+  if (!casesDomainId || !isDomainId(casesDomainId)) {
     throw new ConfigError("casesDomainId", casesDomainId, "required; the Cases domain id, a UUID such as 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b");
   }
   const emails = emailList(read, "casesAlertEmail", true);

@@ -1,3 +1,5 @@
+import { isDomainId, wholeNumberIn } from "../../handler/validate";
+
 export interface StartOptions {
   events?: string;
   /** The Cases domain the local stack is configured for (default: the events' own). */
@@ -41,8 +43,6 @@ Output:
   -h, --help            show this help
 `;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export class UsageError extends Error {
   constructor(message: string) {
     super(`${message}\nRun \`npm start -- --help\` for the options.`);
@@ -51,8 +51,8 @@ export class UsageError extends Error {
 }
 
 function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+  const value = wholeNumberIn(text, min, max);
+  if (value === undefined) {
     throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
   }
   return value;
@@ -73,7 +73,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
       case "--events": options.events = value(); break;
       case "--domain": {
         options.domain = value().toLowerCase();
-        if (!UUID.test(options.domain)) throw new UsageError(`--domain needs a Cases domain id (a UUID), got ${JSON.stringify(options.domain)}`);
+        if (!isDomainId(options.domain)) throw new UsageError(`--domain needs a Cases domain id (a UUID), got ${JSON.stringify(options.domain)}`);
         break;
       }
       case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
