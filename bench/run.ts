@@ -2,10 +2,10 @@ import "../scripts/lib/quietSdk";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { folderSize } from "../scripts/lib/artifact";
-import { clientCredentials, ensureCaseTable } from "../scripts/lib/dynamoLocal";
+import { clientCredentials } from "../scripts/lib/dynamoLocal";
 import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../scripts/lib/localPipeline";
 import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
@@ -54,17 +54,8 @@ function countWrites(counts: WriteCounts, operation: string, body: string): void
   }
 }
 
-async function resetTable(local: LocalPipeline): Promise<void> {
-  const client = new DynamoDBClient({ endpoint: local.dynamo.endpoint, ...clientCredentials() });
-  await client.send(new DeleteTableCommand({ TableName: local.tableName })).catch(() => undefined);
-  client.destroy();
-  await ensureCaseTable(local.dynamo.endpoint, local.tableName);
-  local.sns.delivered.length = 0;
-  for (const proxy of Object.values(local.proxies)) proxy.resetCounts();
-}
-
 async function throughput(local: LocalPipeline, batchSize: number, bodies: string[]) {
-  await resetTable(local);
+  await local.reset();
   const writes: WriteCounts = { requests: 0, items: 0, transactionalItems: 0, reads: 0 };
   local.proxies.dynamodb.observe = (request) => countWrites(writes, request.operation, request.body);
   const durations: number[] = [];
@@ -109,7 +100,7 @@ async function throughput(local: LocalPipeline, batchSize: number, bodies: strin
  * produced, each written directly by PutItem along the function's own path (through the proxy).
  */
 async function writeCeiling(local: LocalPipeline, rows: Record<string, unknown>[], items: number, inFlight: number) {
-  await resetTable(local);
+  await local.reset();
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.proxies.dynamodb.endpoint, ...clientCredentials() }));
   let next = 0;
   const cpuBefore = cpuSeconds(local.dynamo.pid);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import { CreateTableCommand, type CreateTableInput, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, type CreateTableInput, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { caseTableDefinition as definition, caseTableKeyAttributes } from "../../handler/tableDefinition";
 
 /** DynamoDB Local accepts any credentials; these only keep the SDK from looking for real ones. */
@@ -111,4 +111,12 @@ export async function ensureCaseTable(endpoint: string, tableName: string): Prom
   } finally {
     client.destroy();
   }
+}
+
+/** A fresh, empty case table. */
+export async function recreateCaseTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, ...clientCredentials() });
+  await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+  client.destroy();
+  await ensureCaseTable(endpoint, tableName);
 }

@@ -3,7 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { HandlerEnv } from "../../handler/settings";
 import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
-import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, startDynamoLocal } from "./dynamoLocal";
+import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, recreateCaseTable, startDynamoLocal } from "./dynamoLocal";
 import { FaultProxy } from "./faultProxy";
 import { LambdaHost } from "./lambdaHost";
 import { synthesizeProgram } from "./program";
@@ -41,6 +41,8 @@ export interface LocalPipeline {
   proxies: { dynamodb: FaultProxy; sns: FaultProxy };
   documents: DynamoDBDocumentClient;
   tableName: string;
+  /** Back to an empty table, no delivered alerts, no injected faults, no request counts. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       proxies,
       documents,
       tableName,
+      reset: async () => {
+        await recreateCaseTable(dynamo.endpoint, tableName);
+        sns.delivered.length = 0;
+        for (const proxy of Object.values(proxies)) {
+          proxy.clear();
+          proxy.resetCounts();
+        }
+      },
       stop: async () => {
         documents.destroy();
         await host.stop();

@@ -1,10 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { casePartitionKey } from "../../handler/tableDefinition";
-import { clientCredentials, ensureCaseTable } from "../../scripts/lib/dynamoLocal";
 import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../scripts/lib/localPipeline";
 import { sqsRecord, toMessages } from "../../scripts/lib/sqsDriver";
 
@@ -60,15 +58,7 @@ export async function stopPipeline(): Promise<void> {
 /** A fresh, empty table and no delivered alerts, injected faults or counts. */
 export async function resetPipeline(): Promise<LocalPipeline> {
   const local = await pipeline();
-  const client = new DynamoDBClient({ endpoint: local.dynamo.endpoint, ...clientCredentials() });
-  await client.send(new DeleteTableCommand({ TableName: local.tableName })).catch(() => undefined);
-  client.destroy();
-  await ensureCaseTable(local.dynamo.endpoint, local.tableName);
-  local.sns.delivered.length = 0;
-  for (const proxy of Object.values(local.proxies)) {
-    proxy.clear();
-    proxy.resetCounts();
-  }
+  await local.reset();
   logs.length = 0;
   return local;
 }
