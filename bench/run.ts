@@ -8,6 +8,7 @@ import { folderSize } from "../scripts/lib/artifact";
 import { clientCredentials } from "../scripts/lib/dynamoLocal";
 import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../scripts/lib/localPipeline";
+import { percentile } from "../scripts/lib/report";
 import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
 import { caseTableDefinition, EVENT_SORT_KEY_PREFIX, STATE_SORT_KEY } from "../handler/tableDefinition";
 import { monthlyCost, type Usage, writeUnits } from "./cost";
@@ -29,7 +30,7 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
 

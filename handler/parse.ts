@@ -13,7 +13,8 @@ const optionalString = (value: unknown): string | undefined =>
 /** `arn:<partition>:cases:<region>:<account>:domain/<domainId>[/case/<caseId>[/...]]` */
 const CASES_ARN = /^arn:[\w-]+:cases:[\w-]*:\d*:domain\/([^/]+)(?:\/case\/([^/]+))?/;
 
-function arnParts(resources: unknown): { domainId?: string; caseId?: string } {
+/** The domain and case ids in an EventBridge event's `resources` (Cases ARNs). */
+export function arnParts(resources: unknown): { domainId?: string; caseId?: string } {
   const parts: { domainId?: string; caseId?: string } = {};
   for (const arn of Array.isArray(resources) ? resources : []) {
     const match = typeof arn === "string" ? CASES_ARN.exec(arn) : null;

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { arnParts } from "../../handler/parse";
 import type { DeliveredMessage } from "./snsStandIn";
 import { loadEvents, type MalformedInput } from "./eventFiles";
 import { deliverLikeSqs, generateWorkload } from "./generate";
@@ -59,13 +60,18 @@ function readInput(options: StartOptions): { label: string; bodies: string[]; ma
   return { label: `${loaded.files} file(s) from ${path.relative(process.cwd(), target) || target}`, ...loaded };
 }
 
-const DOMAIN_IN_ARN = /:cases:[^:]*:[^:]*:domain\/([^/"]+)/;
+function domainOf(body: string): string | undefined {
+  try {
+    return arnParts(JSON.parse(body)?.resources).domainId;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The domain most of the events belong to, so a user's own events are not all refused. */
 export function mostCommonDomain(bodies: string[]): string | undefined {
   const counts = new Map<string, number>();
-  for (const body of bodies) {
-    const domain = DOMAIN_IN_ARN.exec(body)?.[1];
+  for (const domain of bodies.map(domainOf)) {
     if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
   }
   return [...counts].sort(([, a], [, b]) => b - a)[0]?.[0];

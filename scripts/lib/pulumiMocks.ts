@@ -78,8 +78,6 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 export const promiseOf = <T>(output: pulumi.Output<T>): Promise<T> =>
   new Promise((resolve) => output.apply((value) => resolve(value)));
 
-export const TEST_DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
-
 /** Stack config as `pulumi config set` would hold it. */
 export function setStackConfig(values: Record<string, string>): void {
   pulumi.runtime.setAllConfig(
