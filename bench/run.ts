@@ -1,15 +1,15 @@
-import "../scripts/lib/quietSdk";
+import "../local/quietSdk";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { folderSize } from "../scripts/lib/artifact";
-import { clientCredentials } from "../scripts/lib/dynamoLocal";
-import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
-import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../scripts/lib/localPipeline";
-import { percentile } from "../scripts/lib/report";
-import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
+import { folderSize } from "../local/artifact";
+import { clientCredentials } from "../local/dynamoLocal";
+import { deliverLikeSqs, generateWorkload } from "../local/generate";
+import { type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../local/localPipeline";
+import { percentile } from "../local/report";
+import { driveQueue, toMessages } from "../local/sqsDriver";
 import { caseTableDefinition, EVENT_SORT_KEY_PREFIX, STATE_SORT_KEY } from "../handler/tableDefinition";
 import { monthlyCost, type Usage, writeUnits } from "./cost";
 

@@ -1,12 +1,12 @@
-import "./lib/quietSdk";
+import "../local/quietSdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { clientCredentials, startDynamoLocal } from "./lib/dynamoLocal";
-import { LOCAL_WORK_DIR } from "./lib/localPipeline";
-import { buildReport, formatReport } from "./lib/report";
-import { reportHtml } from "./lib/reportHtml";
+import { clientCredentials, startDynamoLocal } from "../local/dynamoLocal";
+import { LOCAL_WORK_DIR } from "../local/localPipeline";
+import { buildReport, formatReport } from "../local/report";
+import { reportHtml } from "../local/reportHtml";
 
 const USAGE = `Usage: npm run report -- [options]
 

@@ -1,10 +1,10 @@
-import "./lib/quietSdk";
+import "../local/quietSdk";
 import * as fs from "node:fs";
-import { formatReport } from "./lib/report";
-import { reportHtml } from "./lib/reportHtml";
-import { type LocalRunResult, runLocal } from "./lib/localRun";
-import { bodyFor } from "./lib/snsStandIn";
-import { parseStartArgs, START_USAGE, UsageError } from "./lib/startOptions";
+import { formatReport } from "../local/report";
+import { reportHtml } from "../local/reportHtml";
+import { type LocalRunResult, runLocal } from "../local/localRun";
+import { bodyFor } from "../local/snsStandIn";
+import { parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
 
 /** Alert emails printed in full; the rest are counted. */
 const ALERTS_SHOWN = 5;

@@ -3,7 +3,7 @@ import { renderAlert, sanitizeSubject } from "../handler/alertRender";
 import { DEFAULT_ALERT_RULES, matchingRules, parseAlertRules } from "../handler/alertRules";
 import { parseCaseEvent } from "../handler/parse";
 import { packBatches, snsMessage, toBatchEntry } from "../handler/publish";
-import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { CASE_LIFE, sampleBody } from "./helpers/fixtures";
 
 const parsed = (file: string) => parseCaseEvent(sampleBody(file), SAMPLE_DOMAIN_ID);

@@ -7,7 +7,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { type CaseEventConfigurationOutputs, caseEventConfigurationProvider as provider } from "../infra/caseEventConfiguration";
-import { synthesizeProgram } from "../scripts/lib/program";
+import { synthesizeProgram } from "../local/program";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 const DOMAIN = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { expect } from "chai";
 import { loadConfig, parseStackConfig } from "../infra/config";
-import { setStackConfig } from "../scripts/lib/pulumiMocks";
+import { setStackConfig } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 const VALID = { casesDomainId: "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b", casesAlertEmail: "oncall@example.com" };

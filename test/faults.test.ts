@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { DEFAULT_ALERT_RULES, matchingRules } from "../handler/alertRules";
 import { parseCaseEvent } from "../handler/parse";
 import type { CaseEvent } from "../handler/types";
-import type { Fault } from "../scripts/lib/faultProxy";
-import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
-import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
-import { seededRandom } from "../scripts/lib/random";
-import { bodyFor } from "../scripts/lib/snsStandIn";
-import { driveQueue, toMessages } from "../scripts/lib/sqsDriver";
+import type { Fault } from "../local/faultProxy";
+import { deliverLikeSqs, generateWorkload } from "../local/generate";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import { seededRandom } from "../local/random";
+import { bodyFor } from "../local/snsStandIn";
+import { driveQueue, toMessages } from "../local/sqsDriver";
 import { caseRows, resetPipeline, sampleBody } from "./helpers/fixtures";
 
 const FAULT_RATE = 0.05;

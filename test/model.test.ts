@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { applyToState, fieldChanges, historyItem, relatedCountAttribute, stateUpdate } from "../handler/model";
 import { parseCaseEvent } from "../handler/parse";
-import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { sampleBody } from "./helpers/fixtures";
 
 const parsed = (file: string) => parseCaseEvent(sampleBody(file), SAMPLE_DOMAIN_ID);

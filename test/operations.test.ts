@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { synthesizeProgram } from "../scripts/lib/program";
-import type { RecordingMocks } from "../scripts/lib/pulumiMocks";
+import { synthesizeProgram } from "../local/program";
+import type { RecordingMocks } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 type MetricRow = [string, string, ...unknown[]];

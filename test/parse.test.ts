@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { isInvalidEvent } from "../handler/errors";
 import { eventFamily, flattenFieldValue, parseCaseEvent } from "../handler/parse";
-import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
 
 const reasonFor = (body: string) => {

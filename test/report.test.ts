@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { buildReport, durationStats } from "../scripts/lib/report";
-import { reportHtml } from "../scripts/lib/reportHtml";
+import { buildReport, durationStats } from "../local/report";
+import { reportHtml } from "../local/reportHtml";
 import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody } from "./helpers/fixtures";
 
 const CASE_B = "b0000000-0000-4000-8000-00000000000b";

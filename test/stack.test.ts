@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { synthesizeProgram } from "../scripts/lib/program";
-import type { RecordingMocks, RegisteredResource } from "../scripts/lib/pulumiMocks";
+import { synthesizeProgram } from "../local/program";
+import type { RecordingMocks, RegisteredResource } from "../local/pulumiMocks";
 import { matchesPattern } from "./helpers/eventPattern";
 import { CASE_LIFE, sampleEvent, TEST_STACK_CONFIG } from "./helpers/fixtures";
 

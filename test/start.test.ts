@@ -5,12 +5,12 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { parseCaseEvent } from "../handler/parse";
-import { loadEvents } from "../scripts/lib/eventFiles";
-import { deliverLikeSqs, generateWorkload } from "../scripts/lib/generate";
-import { SAMPLE_DOMAIN_ID } from "../scripts/lib/localPipeline";
-import { mostCommonDomain } from "../scripts/lib/localRun";
-import { sqsRecord, toMessages } from "../scripts/lib/sqsDriver";
-import { parseStartArgs } from "../scripts/lib/startOptions";
+import { loadEvents } from "../local/eventFiles";
+import { deliverLikeSqs, generateWorkload } from "../local/generate";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import { mostCommonDomain } from "../local/localRun";
+import { sqsRecord, toMessages } from "../local/sqsDriver";
+import { parseStartArgs } from "../local/startOptions";
 import { sampleBody, sampleEvent } from "./helpers/fixtures";
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { casePartitionKey } from "../../handler/tableDefinition";
-import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../scripts/lib/localPipeline";
-import { sqsRecord, toMessages } from "../../scripts/lib/sqsDriver";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../local/localPipeline";
+import { sqsRecord, toMessages } from "../../local/sqsDriver";
 
 /** One stack config for the whole test run (the program is synthesized once per process). */
 export const TEST_STACK_CONFIG: Record<string, string> = {

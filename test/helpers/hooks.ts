@@ -1,4 +1,4 @@
-import "../../scripts/lib/quietSdk";
+import "../../local/quietSdk";
 import { stopPipeline } from "./fixtures";
 
 /** The shared DynamoDB Local and function process end with the run. */

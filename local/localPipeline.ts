@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { HandlerEnv } from "../../handler/settings";
+import { HandlerEnv } from "../handler/settings";
 import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
 import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, recreateCaseTable, startDynamoLocal } from "./dynamoLocal";
 import { FaultProxy } from "./faultProxy";

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { arnParts } from "../../handler/parse";
+import { arnParts } from "../handler/parse";
 import type { DeliveredMessage } from "./snsStandIn";
 import { loadEvents, type MalformedInput } from "./eventFiles";
 import { deliverLikeSqs, generateWorkload } from "./generate";

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { CaseEventType, CLOSED_STATUS, SystemField } from "../../handler/constants";
-import { caseTableDefinition, DELETED_STATUS_KEY } from "../../handler/tableDefinition";
+import { CaseEventType, CLOSED_STATUS, SystemField } from "../handler/constants";
+import { caseTableDefinition, DELETED_STATUS_KEY } from "../handler/tableDefinition";
 
 /** Status values the report asks the byStatus index for (Cases' own plus our "deleted"). */
 export const REPORT_STATUSES = ["open", "pending", CLOSED_STATUS, DELETED_STATUS_KEY];

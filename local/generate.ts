@@ -1,4 +1,4 @@
-import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../../handler/constants";
+import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../handler/constants";
 import { seededRandom, shuffle } from "./random";
 
 export interface WorkloadOptions {

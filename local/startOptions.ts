@@ -1,4 +1,4 @@
-import { isDomainId, wholeNumberIn } from "../../handler/validate";
+import { isDomainId, wholeNumberIn } from "../handler/validate";
 
 export interface StartOptions {
   events?: string;
