@@ -17,8 +17,14 @@ export const LOG_RETENTION_DAYS = 30;
 export const METRICS_NAMESPACE = "CasesDataStreaming";
 export const SERVICE_NAME = "cases-data-streaming";
 
-/** nodejs22.x ships AWS SDK v3: the archive carries only our code and its other runtime packages. */
-export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/"));
+/**
+ * Left out of the archive: the AWS SDK v3, which nodejs22.x provides, and the optional Node 22
+ * binaries the local runs use (Pulumi's package reader counts optionalDependencies as dependencies).
+ */
+export const ARCHIVE_EXCLUDED_PACKAGES = [
+  ...Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/")),
+  ...Object.keys(packageJson.optionalDependencies),
+];
 
 /** The Lambda behind the queue (handler/), its least-privilege role, log group and event source. */
 export class CaseEventProcessor extends pulumi.ComponentResource {
@@ -49,7 +55,7 @@ export class CaseEventProcessor extends pulumi.ComponentResource {
       architectures: ["arm64"],
       memorySize: config.lambdaMemoryMb,
       timeout: config.lambdaTimeoutSeconds,
-      codePathOptions: { extraExcludePackages: RUNTIME_PROVIDED_PACKAGES },
+      codePathOptions: { extraExcludePackages: ARCHIVE_EXCLUDED_PACKAGES },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: config.logLevel },
       environment: {
         variables: {

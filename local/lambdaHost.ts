@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { LambdaArtifact } from "./artifact";
+import { runtimeNode } from "./runtimeNode";
 
 const INVOCATION_END = "__invocation_end__ ";
 
@@ -30,6 +31,8 @@ export class LambdaHost {
   }
 
   static async start(options: LambdaHostOptions): Promise<LambdaHost> {
+    const { warning } = runtimeNode();
+    if (warning) process.emitWarning(warning);
     const sandboxes: LambdaSandbox[] = [];
     try {
       for (let i = 0; i < (options.sandboxes ?? 1); i++) sandboxes.push(await LambdaSandbox.start(options));
@@ -43,6 +46,11 @@ export class LambdaHost {
   /** Module initialisation (cold start) of the first sandbox, in ms. */
   get initMs(): number {
     return this.sandboxes[0].initMs;
+  }
+
+  /** The Node version the sandboxes run (`process.version` inside them). */
+  get nodeVersion(): string {
+    return this.sandboxes[0].nodeVersion;
   }
 
   async invoke(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -92,7 +100,7 @@ class LambdaSandbox {
     }
   }
 
-  constructor(private readonly child: ChildProcess, readonly initMs: number, private readonly timeoutMs: number) {
+  constructor(private readonly child: ChildProcess, readonly initMs: number, readonly nodeVersion: string, private readonly timeoutMs: number) {
     child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -117,6 +125,7 @@ class LambdaSandbox {
     const sdkLink = path.join(runtimeModules, "@aws-sdk");
     if (!fs.existsSync(sdkLink)) fs.symlinkSync(path.resolve("node_modules", "@aws-sdk"), sdkLink, "dir");
     const child = fork(path.join(__dirname, "lambdaHostChild.js"), [], {
+      execPath: runtimeNode().execPath,
       cwd: options.artifact.dir,
       env: {
         PATH: process.env.PATH,
@@ -136,7 +145,7 @@ class LambdaSandbox {
     const early: string[] = [];
     readline.createInterface({ input: child.stdout! }).on("line", (line) => (host ? host.onLine(line, options.onLog) : early.push(line)));
     readline.createInterface({ input: child.stderr! }).on("line", (line) => options.onLog?.(line));
-    const ready = await new Promise<{ initMs: number; initError?: string }>((resolve, reject) => {
+    const ready = await new Promise<{ initMs: number; nodeVersion: string; initError?: string }>((resolve, reject) => {
       child.once("message", resolve);
       child.once("exit", (code) => reject(new Error(`function process exited during init (${code})`)));
     });
@@ -144,7 +153,7 @@ class LambdaSandbox {
       child.kill();
       throw new Error(`the function failed to initialise: ${ready.initError}`);
     }
-    host = new LambdaSandbox(child, ready.initMs, options.artifact.timeoutSeconds * 1000);
+    host = new LambdaSandbox(child, ready.initMs, ready.nodeVersion, options.artifact.timeoutSeconds * 1000);
     for (const line of early.splice(0)) host.onLine(line, options.onLog);
     return host;
   }

@@ -33,4 +33,4 @@ process.on("message", async ({ id, event }) => {
   // The marker tells the host that every log line of this invocation has been written.
   process.stdout.write(`${INVOCATION_END}${id}\n`, () => process.send(reply));
 });
-process.send({ ready: true, initMs, initError: initError && String(initError.stack) });
+process.send({ ready: true, initMs, nodeVersion: process.version, initError: initError && String(initError.stack) });

