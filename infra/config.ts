@@ -68,6 +68,15 @@ export class ConfigError extends Error {
 export const CONFIG_NAMESPACE = "cases-data-streaming";
 
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+
+/**
+ * The values Pulumi.dev.yaml and the README show: they pass every format check, so without this a
+ * stack deployed with them would build the whole pipeline for a domain that does not exist.
+ */
+export const PLACEHOLDERS = {
+  casesDomainId: "00000000-0000-0000-0000-000000000000",
+  casesAlertEmail: "replace-me@example.com",
+} as const;
 /** The largest SQS visibility timeout (12 hours). */
 const MAX_VISIBILITY_SECONDS = 43_200;
 /** AWS requires a batching window of at least 1 s for SQS batch sizes above 10. */
@@ -96,6 +105,9 @@ function list(read: ReadConfig, key: string): string[] | undefined {
 
 function emailList(read: ReadConfig, key: string, required: boolean): string[] {
   const emails = list(read, key) ?? [];
+  if (emails.includes(PLACEHOLDERS.casesAlertEmail)) {
+    throw new ConfigError(key, PLACEHOLDERS.casesAlertEmail, "replace the placeholder with the addresses that should receive alerts");
+  }
   const badEmail = emails.find((email) => !EMAIL.test(email));
   if ((required && emails.length === 0) || badEmail !== undefined) {
     throw new ConfigError(key, badEmail ?? read(key),
@@ -130,6 +142,10 @@ function oneOf<T extends string>(read: ReadConfig, key: string, fallback: T, all
 /** Validates every key before anything is created, so a bad value fails `pulumi up` at once. */
 export function parseStackConfig(read: ReadConfig): StackConfig {
   const casesDomainId = read("casesDomainId");
+  if (casesDomainId === PLACEHOLDERS.casesDomainId) {
+    throw new ConfigError("casesDomainId", casesDomainId,
+      "replace the placeholder with your Cases domain id (aws connectcases list-domains)");
+  }
   if (!casesDomainId || !isDomainId(casesDomainId)) {
     throw new ConfigError("casesDomainId", casesDomainId, "required; the Cases domain id, a UUID such as 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b");
   }

@@ -4,6 +4,7 @@ import { metrics as dynamodbMetrics } from "@pulumi/awsx/classic/dynamodb";
 import { metrics as lambdaMetrics } from "@pulumi/awsx/classic/lambda";
 import { metrics as sqsMetrics } from "@pulumi/awsx/classic/sqs";
 import * as pulumi from "@pulumi/pulumi";
+import { stackScopedName } from "./naming";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "./processor";
 
 export interface CaseOperationsArgs {
@@ -84,6 +85,7 @@ export class CaseOperations extends pulumi.ComponentResource {
 
     const graph = (title: string, ...metrics: cloudwatch.Metric[]) => new cloudwatch.LineGraphMetricWidget({ title, metrics, width: 8 });
     this.dashboard = new cloudwatch.Dashboard(name, {
+      name: stackScopedName("ops"),
       region: aws.getRegionOutput({}, parent).region as pulumi.Output<aws.Region>,
       widgets: [
         new cloudwatch.RowWidget(new cloudwatch.TextWidget({ markdown: "## Cases event pipeline\nWhat each alarm means and what to do: README, Operations.", width: 24, height: 2 })),

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { expect } from "chai";
-import { loadConfig, parseStackConfig } from "../infra/config";
+import { loadConfig, PLACEHOLDERS, parseStackConfig, type StackConfig } from "../infra/config";
 import { setStackConfig } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
@@ -42,6 +42,38 @@ describe("stack config", () => {
     });
   });
 
+  // Every key set to a value other than its default, and read back: a key read under a wrong name fails here.
+  const NON_DEFAULTS: [key: string, value: string, field: keyof StackConfig, expected: unknown][] = [
+    ["batchSize", "250", "batchSize", 250],
+    ["batchingWindowSeconds", "20", "batchingWindowSeconds", 20],
+    ["lambdaMemoryMb", "512", "lambdaMemoryMb", 512],
+    ["lambdaTimeoutSeconds", "45", "lambdaTimeoutSeconds", 45],
+    ["queueVisibilityTimeoutSeconds", "600", "queueVisibilityTimeoutSeconds", 600],
+    ["maxConcurrency", "12", "maxConcurrency", 12],
+    ["dlqMaxReceiveCount", "9", "dlqMaxReceiveCount", 9],
+    ["historyRetentionDays", "400", "historyRetentionDays", 400],
+    ["alertRules", "case-closed,comment-added", "alertRules", ["case-closed", "comment-added"]],
+    ["deletionProtection", "false", "deletionProtection", false],
+    ["logLevel", "debug", "logLevel", "DEBUG"],
+    ["caseEventFields", "status,title,priority-4c1d", "caseEventFields", ["status", "title", "priority-4c1d"]],
+    ["includeRelatedItemContent", "true", "includeRelatedItemContent", true],
+    ["opsAlertEmail", "ops@example.com", "opsAlertEmail", ["ops@example.com"]],
+    ["oldestMessageAgeAlarmSeconds", "120", "oldestMessageAgeAlarmSeconds", 120],
+    ["noEventsAlarmMinutes", "30", "noEventsAlarmMinutes", 30],
+  ];
+  for (const [key, value, field, expected] of NON_DEFAULTS) {
+    it(`reads ${key} into ${field}`, () => {
+      expect(parse(VALID)[field], "the default differs from the test value").not.to.deep.equal(expected);
+      expect(parse({ ...VALID, [key]: value })[field]).to.deep.equal(expected);
+    });
+  }
+
+  it("covers every key of the stack config in the table above", () => {
+    const covered = new Set(NON_DEFAULTS.map(([, , field]) => field));
+    const settable = Object.keys(parse(VALID)).filter((field) => !["casesDomainId", "casesAlertEmail"].includes(field));
+    expect(settable.filter((field) => !covered.has(field as keyof StackConfig))).to.deep.equal([]);
+  });
+
   it("reads alert emails comma-separated or as a YAML list", () => {
     expect(parse({ ...VALID, casesAlertEmail: "a@example.com, b@example.com" }).casesAlertEmail).to.deep.equal(["a@example.com", "b@example.com"]);
     expect(parse({ ...VALID, casesAlertEmail: '["a@example.com","b@example.com"]' }).casesAlertEmail).to.deep.equal(["a@example.com", "b@example.com"]);
@@ -74,11 +106,18 @@ describe("stack config", () => {
   it("rejects a malformed ops email", () => rejects({ opsAlertEmail: "ops@" }, "opsAlertEmail", '"ops@"'));
   it("rejects a no-events period that is not a multiple of 5", () => rejects({ noEventsAlarmMinutes: "7" }, "noEventsAlarmMinutes", "multiple of 5"));
 
-  it("accepts the placeholder values of Pulumi.dev.yaml", () => {
+  it("refuses the placeholders of Pulumi.dev.yaml, asking for the real values", () => {
     const stackFile = fs.readFileSync("Pulumi.dev.yaml", "utf8");
     const values = Object.fromEntries([...stackFile.matchAll(/^\s+cases-data-streaming:(\w+): (.+)$/gm)].map(([, key, value]) => [key, value.trim()]));
-    expect(Object.keys(values)).to.include.members(["casesDomainId", "casesAlertEmail"]);
-    expect(() => parse(values)).not.to.throw();
+    expect(values).to.deep.equal(PLACEHOLDERS);
+    rejects(values, "casesDomainId", "replace the placeholder", "aws connectcases list-domains");
+    rejects({ casesAlertEmail: `ops@example.com,${PLACEHOLDERS.casesAlertEmail}` }, "casesAlertEmail", "replace the placeholder");
+  });
+
+  it("rejects an email address without a domain suffix", () => rejects({ casesAlertEmail: "oncall@example" }, "casesAlertEmail", '"oncall@example"'));
+  it("rejects a domain id with anything before or after the UUID", () => {
+    rejects({ casesDomainId: `${VALID.casesDomainId}-extra` }, "casesDomainId", "UUID");
+    rejects({ casesDomainId: `domain/${VALID.casesDomainId}` }, "casesDomainId", "UUID");
   });
 
   it("fails the program at `pulumi up` time with the key name and the fix", () => {

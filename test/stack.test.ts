@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { stackScopedName } from "../infra/naming";
 import { synthesizeProgram } from "../local/program";
 import type { RecordingMocks, RegisteredResource } from "../local/pulumiMocks";
 import { matchesPattern } from "./helpers/eventPattern";
@@ -171,6 +172,21 @@ describe("the stack under Pulumi mocks", () => {
         .filter((s) => s.inputs.topic === arnOf(topic, "sns"))
         .map((s) => [s.inputs.protocol, s.inputs.endpoint]);
       expect(subscriptions).to.deep.equal([["email", "oncall@example.com"], ["email", "lead@example.com"]]);
+    });
+  });
+
+  describe("names", () => {
+    it("gives every hand-named, account-wide resource the project and stack in its name", () => {
+      const named = mocks.resources.flatMap((resource) =>
+        ["name", "dashboardName"].filter((key) => typeof resource.inputs[key] === "string").map((key) => [resource.type, resource.inputs[key]]));
+      expect(named.length).to.be.greaterThan(0);
+      for (const [type, name] of named) expect(name, type).to.match(/^cases[-_]data[-_]streaming[-_]test[-_]/);
+    });
+
+    it("differs between two stacks of the project, in the characters each service accepts", () => {
+      expect(stackScopedName("ops", "-", "dev")).to.equal("cases-data-streaming-dev-ops");
+      expect(stackScopedName("ops", "-", "prod.eu")).to.equal("cases-data-streaming-prod-eu-ops");
+      expect(stackScopedName("lake", "_", "Prod-EU")).to.equal("cases_data_streaming_prod_eu_lake");
     });
   });
 
