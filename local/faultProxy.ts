@@ -39,6 +39,8 @@ export class FaultProxy {
   injected = 0;
   /** Sees every request before it is forwarded or faulted (a benchmark counts items with it). */
   observe?: (request: ProxiedRequest) => void;
+  /** When set (DynamoDB only), every request reports the capacity it consumed, summed here. */
+  capacity?: ConsumedCapacity;
   private rules: FaultRule[] = [];
   private server?: http.Server;
   private readonly held = new Set<http.ServerResponse>();
@@ -105,15 +107,79 @@ export class FaultProxy {
       response.end(fault.body);
       return;
     }
+    const measured = this.capacity && CAPACITY_OPERATIONS.has(proxied.operation) ? withCapacityRequest(body) : undefined;
+    const sent = measured ?? body;
     const upstream = http.request(
       `${this.target}${request.url}`,
-      { method: request.method, headers: request.headers },
+      { method: request.method, headers: { ...request.headers, "content-length": String(sent.length) } },
       (reply) => {
         response.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(response);
+        if (!measured) return reply.pipe(response);
+        const chunks: Buffer[] = [];
+        reply.on("data", (chunk) => chunks.push(chunk));
+        reply.on("end", () => {
+          const answer = Buffer.concat(chunks);
+          this.capacity?.add(proxied.operation, answer);
+          response.end(answer);
+        });
       },
     );
     upstream.on("error", () => response.destroy());
-    upstream.end(body);
+    upstream.end(sent);
+  }
+}
+
+/** Capacity units DynamoDB reported, summed: what a workload costs, tables and indexes. */
+export class ConsumedCapacity {
+  writeUnits = 0;
+  readUnits = 0;
+  /** Write units by operation and by table or index, to see where they go. */
+  readonly writesBy = new Map<string, number>();
+
+  add(operation: string, responseBody: Buffer): void {
+    let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[] };
+    try {
+      parsed = JSON.parse(responseBody.toString());
+    } catch {
+      return;
+    }
+    const entries = ([] as CapacityEntry[]).concat(parsed.ConsumedCapacity ?? []);
+    const writes = WRITE_OPERATIONS.has(operation);
+    for (const entry of entries) {
+      if (writes) {
+        this.writeUnits += entry.CapacityUnits ?? 0;
+        const parts: [string, number | undefined][] = [
+          ["table", entry.Table?.CapacityUnits],
+          ...Object.entries(entry.GlobalSecondaryIndexes ?? {}).map(([index, units]): [string, number | undefined] => [index, units.CapacityUnits]),
+        ];
+        for (const [target, units] of parts) {
+          const key = `${operation} ${target}`;
+          this.writesBy.set(key, (this.writesBy.get(key) ?? 0) + (units ?? 0));
+        }
+      } else {
+        this.readUnits += entry.CapacityUnits ?? 0;
+      }
+    }
+  }
+}
+
+interface CapacityEntry {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+const WRITE_OPERATIONS = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"]);
+const CAPACITY_OPERATIONS = new Set([...WRITE_OPERATIONS, "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"]);
+
+/**
+ * The request asking DynamoDB to report the capacity it consumed, per table and index. DynamoDB
+ * Local checks no signatures, so the body can change on its way; the function is not touched.
+ */
+function withCapacityRequest(body: Buffer): Buffer | undefined {
+  try {
+    return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString()), ReturnConsumedCapacity: "INDEXES" }));
+  } catch {
+    return undefined;
   }
 }

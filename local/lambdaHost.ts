@@ -48,6 +48,11 @@ export class LambdaHost {
     return this.sandboxes[0].initMs;
   }
 
+  /** CPU seconds the sandboxes have used so far (their own process.cpuUsage), including init. */
+  get cpuSeconds(): number {
+    return this.sandboxes.reduce((sum, sandbox) => sum + sandbox.cpuMicros, 0) / 1e6;
+  }
+
   /** The Node version the sandboxes run (`process.version` inside them). */
   get nodeVersion(): string {
     return this.sandboxes[0].nodeVersion;
@@ -86,6 +91,8 @@ class LambdaSandbox {
   private readonly replies = new Map<number, () => void>();
   private nextId = 0;
   private timedOut = false;
+  /** The sandbox's CPU time as of its last reply. */
+  cpuMicros = 0;
 
   /** Called for each stdout line; consumes the child's end-of-invocation markers. */
   private onLine(line: string, forward?: (line: string) => void): void {
@@ -101,7 +108,8 @@ class LambdaSandbox {
   }
 
   constructor(private readonly child: ChildProcess, readonly initMs: number, readonly nodeVersion: string, private readonly timeoutMs: number) {
-    child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string } }) => {
+    child.on("message", (message: { id: number; result?: SQSBatchResponse; error?: { name: string; message: string }; cpuMicros?: number }) => {
+      this.cpuMicros = message.cpuMicros ?? this.cpuMicros;
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);

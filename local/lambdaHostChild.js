@@ -30,6 +30,9 @@ process.on("message", async ({ id, event }) => {
   } catch (error) {
     reply = { id, error: { name: error.name, message: error.message } };
   }
+  // Cumulative CPU of this sandbox (µs), so a benchmark can tell what the function itself costs.
+  const cpu = process.cpuUsage();
+  reply.cpuMicros = cpu.user + cpu.system;
   // The marker tells the host that every log line of this invocation has been written.
   process.stdout.write(`${INVOCATION_END}${id}\n`, () => process.send(reply));
 });
