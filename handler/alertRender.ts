@@ -1,4 +1,5 @@
-import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
+import { CHANGE_VALUE_LIMIT, CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
+import { fieldOf } from "./fields";
 import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
 
 export interface AlertInput {
@@ -21,7 +22,7 @@ export interface RenderedAlert {
 /** SNS: subject under 100 characters, printable ASCII, not starting with a space. */
 const SUBJECT_LIMIT = 99;
 /** Field values are user text: cap each, and the number listed, so a message stays far below SNS's 256 KiB. */
-const VALUE_LIMIT = 300;
+const VALUE_LIMIT = CHANGE_VALUE_LIMIT;
 const CHANGES_LIMIT = 50;
 
 const truncate = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, limit - 3)}...`);
@@ -64,9 +65,9 @@ export function renderAlert(input: AlertInput): RenderedAlert {
   const { event, state, rules } = input;
   const changes = input.changes.slice(0, CHANGES_LIMIT).map((change) => ({ ...change, from: capValue(change.from), to: capValue(change.to) }));
   const omitted = input.changes.length - changes.length;
-  const title = asText(event.fields?.[SystemField.title]) ?? state?.title;
-  const reference = asText(event.fields?.[SystemField.referenceNumber]) ?? state?.referenceNumber;
-  const status = asText(event.fields?.[SystemField.status]) ?? state?.status;
+  const title = asText(fieldOf(event.fields, SystemField.title)) ?? state?.title;
+  const reference = asText(fieldOf(event.fields, SystemField.referenceNumber)) ?? state?.referenceNumber;
+  const status = asText(fieldOf(event.fields, SystemField.status)) ?? state?.status;
   const what = headline(input);
   const caseLabel = reference ? `Case ${reference}` : `Case ${event.caseId}`;
 

@@ -1,4 +1,5 @@
 import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
+import { fieldOf } from "./fields";
 import type { CaseEvent } from "./types";
 
 const changed = (event: CaseEvent, ...fieldIds: string[]) =>
@@ -13,7 +14,7 @@ export const ALERT_RULES = {
   "case-closed": (event: CaseEvent) =>
     event.eventType === CaseEventType.Updated &&
     changed(event, SystemField.status) &&
-    event.fields?.[SystemField.status] === CLOSED_STATUS,
+    fieldOf(event.fields, SystemField.status) === CLOSED_STATUS,
   "case-deleted": (event: CaseEvent) => event.eventType === CaseEventType.Deleted,
   "case-updated": (event: CaseEvent) => event.eventType === CaseEventType.Updated,
   "assignment-changed": (event: CaseEvent) =>

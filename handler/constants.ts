@@ -23,8 +23,14 @@ export const SystemField = {
 
 export const CLOSED_STATUS = "closed";
 
+/** User text (titles, field values) is capped at this many characters in alerts and history. */
+export const CHANGE_VALUE_LIMIT = 300;
+
 /**
- * A history row holds the event detail and must stay under DynamoDB's 400 KB item limit with room
- * for its other attributes; larger events are rejected up front so they reach the DLQ intact.
+ * Events larger than this are refused up front: nothing legitimate comes close (200 fields of
+ * long text fit), and SQS cannot carry much more.
  */
 export const MAX_EVENT_BYTES = 200_000;
+
+/** Event, case and related-item ids become DynamoDB key parts (a sort key holds at most 1 KB). */
+export const MAX_ID_BYTES = 512;

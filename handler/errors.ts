@@ -34,3 +34,18 @@ export const alertPublishError = (code: string): Error =>
 /** Another invocation owns this event's pending alert; the redelivery checks again later. */
 export const alertInProgress = (eventId: string): Error =>
   Object.assign(new Error("another invocation is sending this event's alert"), { name: ErrorName.AlertInProgress, eventId });
+
+/** Our own errors, whose messages hold no event data; any other error is logged by name and code only. */
+const OWN_ERRORS: string[] = Object.values(ErrorName);
+
+/**
+ * What a log line may say about an error. SDK errors' messages can quote the request (a field
+ * value DynamoDB refused, say), so only their name, HTTP status and fault side are kept.
+ */
+export function errorKeys(error: unknown): Record<string, string | number | undefined> {
+  const { name = "Error", message } = (error ?? {}) as Error;
+  if (isInvalidEvent(error)) return { error: name, reason: error.reason };
+  if (OWN_ERRORS.includes(name)) return { error: name, reason: message };
+  const sdk = error as { $metadata?: { httpStatusCode?: number }; $fault?: string };
+  return { error: name, httpStatus: sdk.$metadata?.httpStatusCode, fault: sdk.$fault };
+}

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createBatchHandler } from "./processor";
@@ -21,9 +20,8 @@ export function createLambdaHandler() {
     connectionTimeout: settings.requestTimeoutMs,
     throwOnRequestTimeout: true,
   };
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  // The low-level client with our own marshalling (handler/attributeValues.ts): case field ids are data.
+  const dynamo = new DynamoDBClient({ requestHandler });
   const sns = new SNSClient({ requestHandler });
   return createBatchHandler({
     settings,

@@ -1,8 +1,17 @@
-import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, MAX_EVENT_BYTES } from "./constants";
+import { nullMap } from "./attributeValues";
+import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, MAX_EVENT_BYTES, MAX_ID_BYTES } from "./constants";
 import { invalidEvent } from "./errors";
-import type { CaseEvent, EventFamily, FieldValue } from "./types";
+import type { CaseEvent, EventFamily, FieldValue, FieldValues, Performer, RelatedItem } from "./types";
 
 type Json = Record<string, unknown>;
+
+export interface ParseOptions {
+  /** The stack's domain: events of any other are refused. */
+  domainId: string;
+  /** How far ahead of `now` an event's change time may be (clock skew); later is refused. */
+  maxFutureSkewMs: number;
+  now: number;
+}
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -10,18 +19,28 @@ const isObject = (value: unknown): value is Json =>
 const optionalString = (value: unknown): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
 
-/** `arn:<partition>:cases:<region>:<account>:domain/<domainId>[/case/<caseId>[/...]]` */
-const CASES_ARN = /^arn:[\w-]+:cases:[\w-]*:\d*:domain\/([^/]+)(?:\/case\/([^/]+))?/;
+/** `arn:<partition>:cases:<region>:<account>:domain/<domainId>[/case/<caseId>[/related-item/<id>]]` */
+const CASES_ARN = /^arn:[\w-]+:cases:[\w-]*:\d*:domain\/([^/]+)(?:\/case\/([^/]+)(?:\/related-item\/([^/]+))?)?/;
 
-/** The domain and case ids in an EventBridge event's `resources` (Cases ARNs). */
-export function arnParts(resources: unknown): { domainId?: string; caseId?: string } {
-  const parts: { domainId?: string; caseId?: string } = {};
+export interface ArnParts {
+  domainId?: string;
+  domainArn?: string;
+  caseId?: string;
+  relatedItemId?: string;
+}
+
+/** The domain, case and related-item ids in an EventBridge event's `resources` (Cases ARNs). */
+export function arnParts(resources: unknown): ArnParts {
+  const parts: ArnParts = {};
   for (const arn of Array.isArray(resources) ? resources : []) {
     const match = typeof arn === "string" ? CASES_ARN.exec(arn) : null;
-    if (match) {
-      parts.domainId ??= match[1];
-      parts.caseId ??= match[2];
+    if (!match) continue;
+    if (!parts.domainId) {
+      parts.domainId = match[1];
+      parts.domainArn = arn.slice(0, arn.indexOf(`domain/${match[1]}`) + `domain/${match[1]}`.length);
     }
+    parts.caseId ??= match[2];
+    parts.relatedItemId ??= match[3];
   }
   return parts;
 }
@@ -40,32 +59,73 @@ export function flattenFieldValue(value: unknown): FieldValue {
   if (typeof value.doubleValue === "number") return value.doubleValue;
   if (typeof value.booleanValue === "boolean") return value.booleanValue;
   if (typeof value.userArnValue === "string") return value.userArnValue;
-  if ("emptyValue" in value) return null;
+  if (Object.hasOwn(value, "emptyValue")) return null;
   const members = Object.values(value);
   const only = members.length === 1 ? members[0] : undefined;
   return typeof only === "string" || typeof only === "number" || typeof only === "boolean" ? only : null;
 }
 
-function flattenFields(fields: unknown): Record<string, FieldValue> | undefined {
+function flattenFields(fields: unknown): FieldValues | undefined {
   if (!isObject(fields)) return undefined;
-  const flat: Record<string, FieldValue> = {};
-  for (const [fieldId, field] of Object.entries(fields)) {
+  const flat = nullMap<FieldValue>();
+  for (const fieldId of Object.keys(fields)) {
+    const field = fields[fieldId];
     flat[fieldId] = flattenFieldValue(isObject(field) ? field.value : undefined);
   }
   return flat;
 }
 
+/**
+ * Only full ISO-8601 date-times with a zone: `Date.parse` alone would take "Nov 20 2026" or
+ * "2026-02-30T00:00:00Z" (as 2 March), and an odd time must never decide which event is latest.
+ */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 function isoTime(value: unknown, what: string): string {
-  const millis = typeof value === "string" ? Date.parse(value) : NaN;
-  if (Number.isNaN(millis)) throw invalidEvent(`${what} is missing or not an ISO-8601 time`);
-  return new Date(millis).toISOString();
+  const match = typeof value === "string" ? ISO_DATE_TIME.exec(value) : null;
+  const [year, month, day, hour, minute, second] = (match ?? []).slice(1, 7).map(Number);
+  const calendarDay = match ? new Date(Date.UTC(year, month - 1, day)) : undefined;
+  const valid = match !== null && calendarDay!.getUTCMonth() === month - 1 && calendarDay!.getUTCDate() === day &&
+    hour < 24 && minute < 60 && second < 60;
+  if (!valid) throw invalidEvent(`${what} is missing or not an ISO-8601 date-time with a zone (e.g. 2026-11-20T09:15:02.120Z)`);
+  return new Date(Date.parse(value as string)).toISOString();
+}
+
+function boundedId(value: string, what: string): string {
+  // Ids end up in DynamoDB keys (a sort key holds at most 1 KB).
+  if (Buffer.byteLength(value) > MAX_ID_BYTES) throw invalidEvent(`${what} is longer than ${MAX_ID_BYTES} bytes`);
+  return value;
+}
+
+function performerOf(detail: Json): Performer {
+  const performedBy = isObject(detail.performedBy) ? detail.performedBy : undefined;
+  const user = isObject(performedBy?.user) ? performedBy.user : undefined;
+  return {
+    userArn: optionalString(user?.userArn),
+    customEntity: optionalString(user?.customEntity),
+    iamPrincipalArn: optionalString(performedBy?.iamPrincipalArn),
+  };
+}
+
+function relatedItemOf(related: Json | undefined, idFromArn: string | undefined): RelatedItem | undefined {
+  const type = optionalString(related?.relatedItemType);
+  if (!type) return undefined;
+  const content = Object.fromEntries(Object.entries(related!).filter(([key]) =>
+    !["relatedItemType", "relatedItemId", "createdDateTime", "caseId"].includes(key) && isObject(related![key])));
+  return {
+    type,
+    id: boundedId(optionalString(related!.relatedItemId) ?? idFromArn ?? "", "detail.relatedItem.relatedItemId"),
+    // Only informative (the lake's created_timestamp): an odd value is dropped, not fatal.
+    createdAt: ISO_DATE_TIME.test(String(related!.createdDateTime)) ? new Date(Date.parse(String(related!.createdDateTime))).toISOString() : undefined,
+    content: Object.keys(content).length > 0 ? content : undefined,
+  };
 }
 
 /**
  * Turns one SQS message body into a CaseEvent of the expected domain, or throws InvalidEventError
  * naming what is wrong (never a field value, so the reason can be logged).
  */
-export function parseCaseEvent(body: string, expectedDomainId: string): CaseEvent {
+export function parseCaseEvent(body: string, options: ParseOptions): CaseEvent {
   if (Buffer.byteLength(body, "utf8") > MAX_EVENT_BYTES) {
     throw invalidEvent(`body is larger than ${MAX_EVENT_BYTES} bytes`);
   }
@@ -81,6 +141,7 @@ export function parseCaseEvent(body: string, expectedDomainId: string): CaseEven
   }
   const eventId = optionalString(envelope.id);
   if (!eventId) throw invalidEvent("event id is missing");
+  boundedId(eventId, "event id");
   const detail = envelope.detail;
   if (!isObject(detail)) throw invalidEvent("detail is missing");
   const eventType = optionalString(detail.eventType);
@@ -88,19 +149,26 @@ export function parseCaseEvent(body: string, expectedDomainId: string): CaseEven
 
   const fromArn = arnParts(envelope.resources);
   if (!fromArn.domainId) throw invalidEvent("resources hold no Cases domain ARN");
-  if (fromArn.domainId !== expectedDomainId) {
-    throw invalidEvent(`event is for domain ${fromArn.domainId}, this stack handles ${expectedDomainId}`);
+  if (fromArn.domainId !== options.domainId) {
+    throw invalidEvent(`event is for domain ${fromArn.domainId}, this stack handles ${options.domainId}`);
   }
 
   const caseDetail = isObject(detail.case) ? detail.case : undefined;
   const relatedDetail = isObject(detail.relatedItem) ? detail.relatedItem : undefined;
-  const caseId = optionalString(caseDetail?.caseId) ?? optionalString(relatedDetail?.caseId) ?? fromArn.caseId;
+  const detailCaseId = optionalString(caseDetail?.caseId) ?? optionalString(relatedDetail?.caseId);
+  // A forged or garbled event must not create or change a case other than the one it is about.
+  if (detailCaseId && fromArn.caseId && detailCaseId !== fromArn.caseId) {
+    throw invalidEvent("the case id in detail differs from the case ARN in resources");
+  }
+  const caseId = detailCaseId ?? fromArn.caseId;
   if (!caseId) throw invalidEvent("case id is missing (detail.case.caseId, detail.relatedItem.caseId, resources)");
+  boundedId(caseId, "case id");
 
   const changedAt = isoTime(detail.approximateChangeTime, "detail.approximateChangeTime");
-  const performedBy = isObject(detail.performedBy) ? detail.performedBy : undefined;
-  const user = isObject(performedBy?.user) ? performedBy.user : undefined;
-  const relatedType = optionalString(relatedDetail?.relatedItemType);
+  if (Date.parse(changedAt) > options.now + options.maxFutureSkewMs) {
+    throw invalidEvent(`detail.approximateChangeTime is more than ${Math.round(options.maxFutureSkewMs / 1000)} s in the future`);
+  }
+  const performer = performerOf(detail);
   const changedIds = Array.isArray(detail.changedFieldIds) ? detail.changedFieldIds : detail.changedAttributes;
 
   return {
@@ -108,15 +176,18 @@ export function parseCaseEvent(body: string, expectedDomainId: string): CaseEven
     eventType,
     family: eventFamily(eventType),
     domainId: fromArn.domainId,
+    domainArn: fromArn.domainArn!,
+    account: optionalString(envelope.account),
     caseId,
     changedAt,
     orderKey: `${changedAt}#${eventId}`,
-    performedBy: optionalString(user?.userArn) ?? optionalString(performedBy?.iamPrincipalArn),
-    changedFieldIds: Array.isArray(changedIds) ? changedIds.filter((id): id is string => typeof id === "string") : [],
+    performer,
+    performedBy: performer.userArn ?? performer.customEntity ?? performer.iamPrincipalArn,
+    changedFieldIds: [...new Set(Array.isArray(changedIds) ? changedIds.filter((id): id is string => typeof id === "string") : [])],
     templateId: optionalString(caseDetail?.templateId),
     createdAt: caseDetail?.createdDateTime === undefined ? undefined : isoTime(caseDetail.createdDateTime, "detail.case.createdDateTime"),
     fields: flattenFields(caseDetail?.fields),
-    relatedItem: relatedType ? { type: relatedType, id: optionalString(relatedDetail?.relatedItemId) ?? "" } : undefined,
+    relatedItem: relatedItemOf(relatedDetail, fromArn.relatedItemId),
     detail,
   };
 }

@@ -2,17 +2,20 @@ import { BatchProcessor, EventType } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { StoredMap } from "./attributeValues";
 import { type AlertInput, renderAlert } from "./alertRender";
 import { matchingRules } from "./alertRules";
 import { CLOSED_STATUS } from "./constants";
-import { alertInProgress, type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
-import { AlertStatus, applyToState, fieldChanges, historyItem, stateUpdate } from "./model";
+import { alertInProgress, errorKeys, type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
+import { AlertStatus, changesOf, historyRow } from "./historyRow";
 import { parseCaseEvent } from "./parse";
 import type { PublishAlerts } from "./publish";
 import { sequenceByCase } from "./sequence";
 import type { HandlerSettings } from "./settings";
+import { applyToState, fieldChanges, stateOrderKey, stateUpdate } from "./stateUpdate";
 import type { CaseStore, RecordOutcome } from "./store";
-import type { CaseEvent, CaseState, FieldChange } from "./types";
+import { unstorableReason } from "./storable";
+import type { CaseEvent, CaseState } from "./types";
 
 export interface ProcessorDependencies {
   settings: HandlerSettings;
@@ -26,7 +29,7 @@ interface StoredEvent {
   event: CaseEvent;
   outcome: RecordOutcome;
   /** Set when this event's alert is still to be sent: the history row to mark once it is. */
-  alert?: { input: AlertInput; history: Record<string, unknown> };
+  alert?: { input: AlertInput; history: StoredMap };
 }
 
 /** Lease on a pending alert when no Lambda context tells the invocation's deadline. */
@@ -35,13 +38,8 @@ const DEFAULT_ALERT_LEASE_MS = 60_000;
 /** Log keys for one event: identifiers only, never field values or comment text (personal data). */
 const eventKeys = (event: CaseEvent) => ({ eventId: event.eventId, caseId: event.caseId, eventType: event.eventType });
 
-const errorKeys = (error: unknown) =>
-  isInvalidEvent(error)
-    ? { error: error.name, reason: error.reason }
-    : { error: (error as Error)?.name ?? "Error", reason: (error as Error)?.message };
-
 /**
- * The SQS batch handler: every record's event is stored (history + state, conditional and
+ * The SQS batch handler: every record's event is stored (state + history, conditional and
  * idempotent), alerts are published in batches, and only the records that failed are returned.
  */
 export function createBatchHandler(deps: ProcessorDependencies) {
@@ -67,17 +65,16 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const previous = states.get(event.caseId);
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
-    const history = historyItem(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil });
-    // Only the field values, for an event older than the state but newer than its fields.
-    const fieldsOnly = (state: CaseState) => ((state.fieldsChangeKey ?? "") < event.orderKey ? stateUpdate(event, state, "fields") : undefined);
-    // State only moves forward: if it already holds this event or a newer one, the full update would
-    // fail its condition, so skip that request (duplicates, late events). The conditions still decide.
-    const behind = event.family === "CASE" && previous?.lastChangeKey !== undefined && previous.lastChangeKey >= event.orderKey;
-    const outcome = await store.record(history, behind ? fieldsOnly(previous!) : stateUpdate(event, previous), fieldsOnly);
-    const applied = outcome.kind === "applied" && !behind;
-    const next = applied && event.family === "CASE" ? applyToState(previous, event) : previous;
+    const history = historyRow(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil, keepDetail: true });
+    const update = stateUpdate(event, previous);
+    const unstorable = unstorableReason(history, update);
+    if (unstorable) throw invalidEvent(unstorable);
+    const outcome = await store.record(history, update);
+    // Behind: the state already held this event or a newer one, so at most its fields were applied.
+    const behind = event.family === "CASE" && (stateOrderKey(previous) ?? "") >= event.orderKey;
+    const next = outcome.kind === "applied" && !behind ? applyToState(previous, event) : previous;
     if (next) states.set(event.caseId, next);
-    const stale = (behind && previous!.lastChangeKey! > event.orderKey) || (outcome.kind === "recorded" && outcome.stale);
+    const stale = (behind && stateOrderKey(previous)! > event.orderKey) || (outcome.kind === "recorded" && outcome.stale);
     countEvent(event, outcome, stale, previous, next);
     logger.debug("event stored", { ...eventKeys(event), outcome: outcome.kind });
 
@@ -88,7 +85,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome };
       if (!(await store.claimAlert(stored, leaseUntil))) throw alertInProgress(event.eventId);
       queuedAlerts.add(event.eventId);
-      const input = { event, rules: stored.alertRules as string[], changes: (stored.changes ?? []) as FieldChange[], state: next };
+      const input = { event, rules: stored.alertRules as string[], changes: changesOf(stored), state: next };
       return { event, outcome, alert: { input, history: stored } };
     }
     if (rules.length === 0) return { event, outcome };
@@ -112,8 +109,8 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     if (pending.length === 0) return [];
     const errors = await publish(pending.map(({ result }) => renderAlert(result.alert!.input)));
     const failures: SQSBatchItemFailure[] = [];
-    const sent: Record<string, unknown>[] = [];
-    const unsent: Record<string, unknown>[] = [];
+    const sent: StoredMap[] = [];
+    const unsent: StoredMap[] = [];
     pending.forEach(({ record, result }, index) => {
       const error = errors[index];
       if (!error) return sent.push(result.alert!.history);
@@ -133,11 +130,18 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     return failures;
   }
 
+  function refuse(record: SQSRecord, error: InvalidEventError): never {
+    logger.error("invalid event; it will reach the dead-letter queue", { messageId: record.messageId, ...errorKeys(error) });
+    metrics.addMetric("InvalidEvents", MetricUnit.Count, 1);
+    throw error;
+  }
+
   return async function handleBatch(batch: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
     const parsed = new Map<string, CaseEvent | InvalidEventError>();
+    const parseOptions = { domainId: settings.domainId, maxFutureSkewMs: settings.maxFutureSkewMs, now: Date.now() };
     for (const record of batch.Records) {
       try {
-        parsed.set(record.messageId, parseCaseEvent(record.body, settings.domainId));
+        parsed.set(record.messageId, parseCaseEvent(record.body, parseOptions));
       } catch (error) {
         parsed.set(record.messageId, isInvalidEvent(error) ? error : invalidEvent("unreadable"));
       }
@@ -151,12 +155,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
       const event = parsed.get(record.messageId);
-      if (event === undefined || isInvalidEvent(event)) {
-        const error = event ?? invalidEvent("record has no message id");
-        logger.error("invalid event; it will reach the dead-letter queue", { messageId: record.messageId, ...errorKeys(error) });
-        metrics.addMetric("InvalidEvents", MetricUnit.Count, 1);
-        throw error;
-      }
+      if (event === undefined || isInvalidEvent(event)) return refuse(record, event ?? invalidEvent("record has no message id"));
       const turn = turns.get(record.messageId)!;
       try {
         await turn.ready;
@@ -164,7 +163,9 @@ export function createBatchHandler(deps: ProcessorDependencies) {
         turn.finish(true);
         return stored;
       } catch (error) {
-        turn.finish(false);
+        // A refused event wrote nothing, so the case's later events need not wait for it.
+        turn.finish(isInvalidEvent(error));
+        if (isInvalidEvent(error)) return refuse(record, error);
         logger.error("event not stored; the record will be retried", { messageId: record.messageId, ...eventKeys(event), ...errorKeys(error) });
         throw error;
       }

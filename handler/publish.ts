@@ -15,14 +15,20 @@ export function snsMessage(alert: RenderedAlert): string {
   return JSON.stringify({ default: JSON.stringify(alert.body), email: alert.text, sms: alert.subject });
 }
 
+/**
+ * SNS takes XML 1.0 characters only, and the SDK cannot even encode a lone surrogate: one such
+ * character in a case title would fail the whole request. They become U+FFFD.
+ */
+export const wellFormed = (text: string) => text.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD");
+
 export function toBatchEntry(alert: RenderedAlert, id: string): PublishBatchRequestEntry {
   return {
     Id: id,
     Subject: alert.subject,
-    Message: snsMessage(alert),
+    Message: wellFormed(snsMessage(alert)),
     MessageStructure: "json",
     MessageAttributes: Object.fromEntries(
-      Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+      Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: wellFormed(value) }]),
     ),
   };
 }
@@ -58,25 +64,25 @@ export type PublishAlerts = (alerts: RenderedAlert[]) => Promise<(Error | undefi
 
 /**
  * Publishes alerts in as few requests as the limits allow. Returns, per alert, the error that
- * kept it from being sent: a request that throws fails all its entries, and a 200 counts only for
- * the entries it lists as successful.
+ * kept it from being sent: a 200 counts only for the entries it lists as successful, and a
+ * request that fails as a whole is retried entry by entry, so one alert SNS or the SDK refuses
+ * cannot keep the others of its batch from going out.
  */
 export function createAlertPublisher(sns: SNSClient, topicArn: string): PublishAlerts {
   return async (alerts) => {
     const results: (Error | undefined)[] = alerts.map(() => alertPublishError("NoResult"));
-    const batches = packBatches(alerts.map((alert, index) => toBatchEntry(alert, `a${index}`)));
-    await Promise.all(
-      batches.map(async (entries) => {
-        const indexOf = (id: string | undefined) => Number((id ?? "").slice(1));
-        try {
-          const response = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
-          for (const sent of response.Successful ?? []) results[indexOf(sent.Id)] = undefined;
-          for (const failed of response.Failed ?? []) results[indexOf(failed.Id)] = alertPublishError(failed.Code ?? "Unknown");
-        } catch (error) {
-          for (const entry of entries) results[indexOf(entry.Id)] = error as Error;
-        }
-      }),
-    );
+    const indexOf = (id: string | undefined) => Number((id ?? "").slice(1));
+    const send = async (entries: PublishBatchRequestEntry[]): Promise<void> => {
+      try {
+        const response = await sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
+        for (const sent of response.Successful ?? []) results[indexOf(sent.Id)] = undefined;
+        for (const failed of response.Failed ?? []) results[indexOf(failed.Id)] = alertPublishError(failed.Code ?? "Unknown");
+      } catch (error) {
+        if (entries.length === 1) results[indexOf(entries[0].Id)] = error as Error;
+        else await Promise.all(entries.map((entry) => send([entry])));
+      }
+    };
+    await Promise.all(packBatches(alerts.map((alert, index) => toBatchEntry(alert, `a${index}`))).map(send));
     return results;
   };
 }

@@ -8,6 +8,7 @@ export const HandlerEnv = {
   domainId: "CASES_DOMAIN_ID",
   alertRules: "CASES_ALERT_RULES",
   retentionDays: "CASES_HISTORY_RETENTION_DAYS",
+  maxFutureSkewSeconds: "CASES_MAX_FUTURE_SKEW_SECONDS",
   requestTimeoutMs: "CASES_AWS_REQUEST_TIMEOUT_MS",
 } as const;
 
@@ -17,11 +18,14 @@ export interface HandlerSettings {
   domainId: string;
   alertRules: AlertRuleId[];
   retentionDays: number;
+  /** How far ahead of the function's clock an event may be dated; later events are refused. */
+  maxFutureSkewMs: number;
   /** Per-attempt timeout of AWS calls, so a hung connection is retried instead of eating the invocation. */
   requestTimeoutMs: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 300;
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
@@ -44,6 +48,7 @@ export function readSettings(env: NodeJS.ProcessEnv): HandlerSettings {
     domainId: required(env, HandlerEnv.domainId),
     alertRules: parseAlertRules(env[HandlerEnv.alertRules]),
     retentionDays: wholeNumber(env, HandlerEnv.retentionDays, 0),
+    maxFutureSkewMs: wholeNumber(env, HandlerEnv.maxFutureSkewSeconds, DEFAULT_MAX_FUTURE_SKEW_SECONDS) * 1000,
     requestTimeoutMs: wholeNumber(env, HandlerEnv.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS),
   };
 }

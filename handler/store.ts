@@ -1,36 +1,36 @@
-import type { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { AlertStatus, type StateUpdate, type UpdateSpec } from "./model";
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+  type WriteRequest,
+} from "@aws-sdk/client-dynamodb";
+import { fromAttributes, type StoredMap, toAttributes } from "./attributeValues";
+import { AlertStatus } from "./historyRow";
+import type { StateUpdate } from "./stateUpdate";
 import { stateKey } from "./tableDefinition";
 import type { CaseState } from "./types";
+import type { UpdateSpec } from "./updateBuilder";
 
 /**
- * applied: history written and state changed. recorded: history written, state untouched (the event
- * was older than the state, or changes no state). duplicate: this event was stored before.
+ * applied: the state changed and the history row was written. recorded: history written, state
+ * untouched (the event was older than the state, or changes none). duplicate: this event was
+ * stored before; `stored` is its history row as it is.
  */
 export type RecordOutcome =
   | { kind: "applied" }
   | { kind: "recorded"; stale: boolean }
-  | { kind: "duplicate"; stored: Record<string, unknown> };
-
-/** Given the current state that made an update's condition fail, the narrower update to try instead. */
-export type FallbackUpdate = (current: CaseState) => StateUpdate | undefined;
+  | { kind: "duplicate"; stored: StoredMap };
 
 export interface CaseStore {
   loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
-  record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome>;
-  markAlerted(histories: Record<string, unknown>[]): Promise<number>;
-  claimAlert(history: Record<string, unknown>, leaseUntil: number): Promise<boolean>;
-  releaseAlerts(histories: Record<string, unknown>[]): Promise<void>;
+  record(history: StoredMap, update: StateUpdate | undefined): Promise<RecordOutcome>;
+  /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */
+  markAlerted(histories: StoredMap[]): Promise<number>;
+  claimAlert(history: StoredMap, leaseUntil: number): Promise<boolean>;
+  releaseAlerts(histories: StoredMap[]): Promise<void>;
 }
 
 const BATCH_GET_LIMIT = 100;
@@ -40,7 +40,6 @@ const UNPROCESSED_RETRIES = 3;
 const UNPROCESSED_BACKOFF_MS = 25;
 
 const NOT_STORED_YET = "attribute_not_exists(sk)";
-const CONDITION_FAILED = "ConditionalCheckFailed";
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -62,102 +61,92 @@ const isConditionFailure = (error: unknown) => (error as Error | undefined)?.nam
 
 /** The item DynamoDB returned with a failed condition (ReturnValuesOnConditionCheckFailure). */
 const itemOfFailedCondition = (error: unknown) => {
-  const item = (error as { Item?: Record<string, never> }).Item;
-  return item && unmarshall(item);
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item && fromAttributes(item);
 };
 
-export function createCaseStore(client: DynamoDBDocumentClient, tableName: string): CaseStore {
-  /** A duplicate's stored row, as DynamoDB returned it with the failed condition, or read back. */
-  async function storedHistory(history: Record<string, unknown>, returned?: Record<string, unknown>) {
-    if (returned) return returned;
-    const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: { pk: history.pk, sk: history.sk }, ConsistentRead: true }),
-    );
-    return Item ?? history;
-  }
+/** A STATE row as the processor reads it. */
+export const caseStateOf = (row: StoredMap) => row as unknown as CaseState;
 
-  async function putHistory(history: Record<string, unknown>, stale: boolean): Promise<RecordOutcome> {
+const keyOf = (row: StoredMap) => toAttributes({ pk: row.pk, sk: row.sk });
+
+export function createCaseStore(client: DynamoDBClient, tableName: string): CaseStore {
+  const update = (spec: UpdateSpec) =>
+    client.send(new UpdateItemCommand({
+      TableName: tableName,
+      Key: toAttributes(spec.Key),
+      UpdateExpression: spec.UpdateExpression,
+      ConditionExpression: spec.ConditionExpression,
+      ExpressionAttributeNames: spec.ExpressionAttributeNames,
+      ExpressionAttributeValues: spec.ExpressionAttributeValues && Object.keys(spec.ExpressionAttributeValues).length > 0
+        ? toAttributes(spec.ExpressionAttributeValues) : undefined,
+      ReturnValuesOnConditionCheckFailure: spec.ConditionExpression ? "ALL_OLD" : undefined,
+    }));
+
+  async function putHistory(history: StoredMap, stale: boolean): Promise<RecordOutcome> {
     try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: history,
-          ConditionExpression: NOT_STORED_YET,
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
+      await client.send(new PutItemCommand({
+        TableName: tableName,
+        Item: toAttributes(history),
+        ConditionExpression: NOT_STORED_YET,
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }));
       return { kind: "recorded", stale };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { kind: "duplicate", stored: await storedHistory(history, itemOfFailedCondition(error)) };
+      return { kind: "duplicate", stored: itemOfFailedCondition(error) ?? history };
     }
   }
 
   async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
     const states = new Map<string, CaseState>();
     for (const ids of chunks([...new Set(caseIds)], BATCH_GET_LIMIT)) {
-      await untilProcessed<Record<string, unknown>>(ids.map(stateKey), async (keys) => {
-        const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-        for (const item of result.Responses?.[tableName] ?? []) states.set(item.caseId as string, item as CaseState);
+      await untilProcessed(ids.map((caseId) => toAttributes(stateKey(caseId))), async (keys) => {
+        const result = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+        for (const item of result.Responses?.[tableName] ?? []) {
+          const state = caseStateOf(fromAttributes(item));
+          states.set(state.caseId, state);
+        }
         return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       });
     }
     return states;
   }
 
-  /** A related-item count and its history row, atomically: a retry must never count twice. */
-  async function recordAtomically(history: Record<string, unknown>, spec: UpdateSpec): Promise<RecordOutcome> {
+  /** Applies a state update, or the narrower one its fallback gives for the state as it is; false if none applied. */
+  async function applyUpdate(stateUpdate: StateUpdate): Promise<boolean> {
     try {
-      await client.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: history, ConditionExpression: NOT_STORED_YET, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
-          { Update: { TableName: tableName, ...spec } },
-        ],
-      }));
-      return { kind: "applied" };
-    } catch (error) {
-      const [historyReason] = (error as TransactionCanceledException).CancellationReasons ?? [];
-      if ((error as Error).name !== "TransactionCanceledException" || historyReason?.Code !== CONDITION_FAILED) throw error;
-      return { kind: "duplicate", stored: await storedHistory(history, historyReason.Item && unmarshall(historyReason.Item)) };
-    }
-  }
-
-  /** Applies a latest-wins update, or the narrower one the current state allows; false if neither applied. */
-  async function applyLatestWins(spec: UpdateSpec, fallback?: FallbackUpdate): Promise<boolean> {
-    try {
-      await client.send(new UpdateCommand({ TableName: tableName, ...spec, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }));
+      await update(stateUpdate.spec);
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = itemOfFailedCondition(error);
-      const narrower = current && fallback?.(current as CaseState);
-      if (narrower) await applyLatestWins(narrower.spec);
+      const narrower = stateUpdate.fallback?.(current && caseStateOf(current));
+      if (narrower) await applyUpdate({ spec: narrower });
       return false;
     }
   }
 
   /**
-   * Stores an event: its state change and its history row, whose "not stored yet" condition is the
-   * idempotency key. A latest-wins change is idempotent on its own, so it goes first and alone (half
-   * the cost of a transaction); the history row after it commits the event, so a crash between the
-   * two is repaired by the redelivery.
+   * Stores an event: its state change, then its history row, whose "not stored yet" condition is
+   * the idempotency key. Every state update is idempotent on its own (latest-wins conditions,
+   * related-item id sets), so it goes first and alone, and a crash between the two is repaired by
+   * the redelivery; the history row commits the event.
    */
-  async function record(history: Record<string, unknown>, update: StateUpdate | undefined, fallback?: FallbackUpdate): Promise<RecordOutcome> {
-    if (!update) return putHistory(history, false);
-    if (update.kind === "commutative") return recordAtomically(history, update.spec);
-    const applied = await applyLatestWins(update.spec, fallback);
+  async function record(history: StoredMap, stateUpdate: StateUpdate | undefined): Promise<RecordOutcome> {
+    if (!stateUpdate) return putHistory(history, false);
+    const applied = await applyUpdate(stateUpdate);
     const outcome = await putHistory(history, !applied);
     return applied && outcome.kind === "recorded" ? { kind: "applied" } : outcome;
   }
 
-  /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */
-  async function markAlerted(histories: Record<string, unknown>[]): Promise<number> {
+  async function markAlerted(histories: StoredMap[]): Promise<number> {
     const alertedAt = new Date().toISOString();
     const unmarked = await Promise.all(chunks(histories, BATCH_WRITE_LIMIT).map(async (group) => {
-      const requests = group.map((history) => ({ PutRequest: { Item: { ...history, alertStatus: AlertStatus.Sent, alertedAt } } }));
-      const left = await untilProcessed<Record<string, unknown>>(requests, async (pending) => {
-        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
-        return (result.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined) ?? [];
+      const requests: WriteRequest[] = group.map((history) => ({ PutRequest: { Item: toAttributes({ ...history, alertStatus: AlertStatus.Sent, alertedAt }) } }));
+      const left = await untilProcessed(requests, async (pending) => {
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+        return result.UnprocessedItems?.[tableName] ?? [];
       });
       return left.length;
     }));
@@ -165,19 +154,19 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
   }
 
   /** Sets a pending alert's lease; `onlyIfExpired` keeps a live lease of another invocation. */
-  function setLease(history: Record<string, unknown>, until: number, onlyIfExpired: boolean) {
-    return client.send(new UpdateCommand({
+  function setLease(history: StoredMap, until: number, onlyIfExpired: boolean) {
+    return client.send(new UpdateItemCommand({
       TableName: tableName,
-      Key: { pk: history.pk, sk: history.sk },
+      Key: keyOf(history),
       UpdateExpression: "SET #lease = :until",
       ConditionExpression: onlyIfExpired ? "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)" : "#status = :pending",
       ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
-      ExpressionAttributeValues: { ":until": until, ":pending": AlertStatus.Pending, ...(onlyIfExpired ? { ":now": Date.now() } : {}) },
+      ExpressionAttributeValues: toAttributes({ ":until": until, ":pending": AlertStatus.Pending, ...(onlyIfExpired ? { ":now": Date.now() } : {}) }),
     }));
   }
 
   /** Takes over a pending alert whose owner's lease ran out; false if someone else holds it. */
-  async function claimAlert(history: Record<string, unknown>, leaseUntil: number): Promise<boolean> {
+  async function claimAlert(history: StoredMap, leaseUntil: number): Promise<boolean> {
     try {
       await setLease(history, leaseUntil, true);
       return true;
@@ -188,7 +177,7 @@ export function createCaseStore(client: DynamoDBDocumentClient, tableName: strin
   }
 
   /** Gives up leases of alerts that could not be sent, so their redelivery may send them at once. */
-  async function releaseAlerts(histories: Record<string, unknown>[]): Promise<void> {
+  async function releaseAlerts(histories: StoredMap[]): Promise<void> {
     await Promise.all(histories.map((history) => setLease(history, 0, false).catch(() => undefined)));
   }
 

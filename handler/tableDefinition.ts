@@ -9,32 +9,22 @@ export const caseTableDefinition = {
   ttlAttribute: "expiresAt",
   indexes: {
     /**
-     * Cases in a status, ordered by last change. Sparse: only STATE rows with a status. Projects
-     * what case lists and the report read, not the field map, so each state write costs less.
+     * Cases in a status, oldest first. Sparse: only STATE rows. Sorted by creation, which never
+     * changes, so an update costs an index write only when the status (or a projected value)
+     * does; a key that moved on every event made every state update two index writes.
      */
     byStatus: {
       name: "byStatus",
       partitionKey: "statusIndexKey",
-      sortKey: "lastChangeAt",
+      sortKey: "createdAt",
       projection: "INCLUDE",
-      nonKeyAttributes: [
-        "caseId", "templateId", "status", "title", "referenceNumber", "caseReason", "assignedUser", "assignedQueue",
-        "createdAt", "closedAt", "timeToCloseSeconds", "deleted", "lastEventType",
-      ],
-    },
-    /** Events of a day (UTC) in time order. Sparse: only history rows. */
-    byDay: {
-      name: "byDay",
-      partitionKey: "eventDay",
-      sortKey: "sk",
-      projection: "INCLUDE",
-      nonKeyAttributes: ["caseId", "eventId", "eventType", "changedAt", "performedBy", "status", "changedFieldIds", "relatedItemType"],
+      nonKeyAttributes: ["caseId", "templateId", "title", "referenceNumber", "closedAt", "timeToCloseSeconds"],
     },
   },
 } as const;
 
 /** Every key attribute of the table and its indexes (all strings). */
-export const caseTableKeyAttributes = ["pk", "sk", "statusIndexKey", "lastChangeAt", "eventDay"] as const;
+export const caseTableKeyAttributes = ["pk", "sk", "statusIndexKey", "createdAt"] as const;
 
 export const STATE_SORT_KEY = "STATE";
 export const EVENT_SORT_KEY_PREFIX = "EVENT#";

@@ -12,21 +12,20 @@ export class CaseTable extends pulumi.ComponentResource {
 
   constructor(name: string, args: CaseTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseTable", name, {}, opts);
-    const { byStatus, byDay } = definition.indexes;
     this.table = new aws.dynamodb.Table(name, {
       billingMode: "PAY_PER_REQUEST",
       hashKey: definition.partitionKey,
       rangeKey: definition.sortKey,
       attributes: caseTableKeyAttributes.map((attribute) => ({ name: attribute, type: "S" })),
-      globalSecondaryIndexes: [
-        ...[byStatus, byDay].map((index) => ({
-          name: index.name,
-          hashKey: index.partitionKey,
-          rangeKey: index.sortKey,
-          projectionType: index.projection,
-          nonKeyAttributes: [...index.nonKeyAttributes],
-        })),
-      ],
+      globalSecondaryIndexes: Object.values(definition.indexes).map((index) => ({
+        name: index.name,
+        keySchemas: [
+          { attributeName: index.partitionKey, keyType: "HASH" },
+          { attributeName: index.sortKey, keyType: "RANGE" },
+        ],
+        projectionType: index.projection,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      })),
       ttl: { attributeName: definition.ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },

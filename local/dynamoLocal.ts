@@ -81,7 +81,7 @@ export const clientCredentials = () => ({
 
 /** The same table the stack deploys (handler/tableDefinition.ts), as a CreateTable request. */
 export function createTableInput(tableName: string): CreateTableInput {
-  const { byStatus, byDay } = definition.indexes;
+
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
@@ -90,7 +90,7 @@ export function createTableInput(tableName: string): CreateTableInput {
       { AttributeName: definition.partitionKey, KeyType: "HASH" },
       { AttributeName: definition.sortKey, KeyType: "RANGE" },
     ],
-    GlobalSecondaryIndexes: [byStatus, byDay].map((index) => ({
+    GlobalSecondaryIndexes: Object.values(definition.indexes).map((index) => ({
       IndexName: index.name,
       KeySchema: [
         { AttributeName: index.partitionKey, KeyType: "HASH" },

@@ -37,3 +37,5 @@ process.on("message", async ({ id, event }) => {
   process.stdout.write(`${INVOCATION_END}${id}\n`, () => process.send(reply));
 });
 process.send({ ready: true, initMs, nodeVersion: process.version, initError: initError && String(initError.stack) });
+// Stopped by the host: exit normally, so `--cpu-prof` and other exit hooks still write their output.
+process.on("SIGTERM", () => process.exit(0));

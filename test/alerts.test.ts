@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import { renderAlert, sanitizeSubject } from "../handler/alertRender";
 import { DEFAULT_ALERT_RULES, matchingRules, parseAlertRules } from "../handler/alertRules";
-import { parseCaseEvent } from "../handler/parse";
 import { packBatches, snsMessage, toBatchEntry } from "../handler/publish";
-import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { CASE_LIFE, sampleBody } from "./helpers/fixtures";
+import { CASE_LIFE, parseSample, sampleBody } from "./helpers/fixtures";
 
-const parsed = (file: string) => parseCaseEvent(sampleBody(file), SAMPLE_DOMAIN_ID);
+const parsed = (file: string) => parseSample(sampleBody(file));
 
 describe("alert rules", () => {
   it("by default alert on creation, status changes and deletion only", () => {

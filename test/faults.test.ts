@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { DEFAULT_ALERT_RULES, matchingRules } from "../handler/alertRules";
-import { parseCaseEvent } from "../handler/parse";
 import type { CaseEvent } from "../handler/types";
 import type { Fault } from "../local/faultProxy";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
@@ -8,7 +7,7 @@ import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { seededRandom } from "../local/random";
 import { bodyFor } from "../local/snsStandIn";
 import { driveQueue, toMessages } from "../local/sqsDriver";
-import { caseRows, resetPipeline, sampleBody } from "./helpers/fixtures";
+import { caseRows, parseSample, resetPipeline, sampleBody } from "./helpers/fixtures";
 
 const FAULT_RATE = 0.05;
 const FAULTS: Fault[] = ["throttle", "server-error", "timeout"];
@@ -56,7 +55,7 @@ describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed 
     expect(new Set(result.deadLetters.map((message) => message.body))).to.deep.equal(new Set(malformed));
     expect(result.deadLetters.every((message) => message.receiveCount === MAX_RECEIVE_COUNT)).to.equal(true);
 
-    const events = generated.map((body) => parseCaseEvent(body, SAMPLE_DOMAIN_ID));
+    const events = generated.map((body) => parseSample(body));
     const byCase = new Map<string, CaseEvent[]>();
     for (const event of events) byCase.set(event.caseId, [...(byCase.get(event.caseId) ?? []), event]);
     const expected = expectedStates(events);

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { isInvalidEvent } from "../handler/errors";
 import { eventFamily, flattenFieldValue, parseCaseEvent } from "../handler/parse";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
+import { parseSample, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
 
 const reasonFor = (body: string) => {
   try {
-    parseCaseEvent(body, SAMPLE_DOMAIN_ID);
+    parseSample(body);
   } catch (error) {
     if (isInvalidEvent(error)) return error.reason;
     throw error;
@@ -16,7 +16,7 @@ const reasonFor = (body: string) => {
 
 describe("parsing a Cases event", () => {
   it("normalises a CASE.CREATED event with every field value type", () => {
-    const event = parseCaseEvent(sampleBody("01-case-created.json"), SAMPLE_DOMAIN_ID);
+    const event = parseSample(sampleBody("01-case-created.json"));
     expect(event).to.deep.include({
       eventId: "e1a0c6f4-1b2c-4d3e-8f4a-5b6c7d8e9f01",
       eventType: "CASE.CREATED",
@@ -34,8 +34,9 @@ describe("parsing a Cases event", () => {
   });
 
   it("takes a related item's case id and type, and its changed attributes", () => {
-    const event = parseCaseEvent(sampleBody("03-comment-added.json"), SAMPLE_DOMAIN_ID);
-    expect(event).to.deep.include({ family: "RELATED_ITEM", caseId: SAMPLE_CASE_ID, relatedItem: { type: "Comment", id: "c0aa3e71-aaaa-4bbb-8ccc-dddddddddd01" } });
+    const event = parseSample(sampleBody("03-comment-added.json"));
+    expect(event).to.deep.include({ family: "RELATED_ITEM", caseId: SAMPLE_CASE_ID });
+    expect(event.relatedItem).to.deep.include({ type: "Comment", id: "c0aa3e71-aaaa-4bbb-8ccc-dddddddddd01", createdAt: "2026-11-20T10:05:11.900Z" });
     expect(event.changedFieldIds).to.deep.equal(["comment.commentText"]);
     expect(event.fields).to.equal(undefined);
   });
@@ -43,7 +44,7 @@ describe("parsing a Cases event", () => {
   it("falls back to the case ARN in resources for the case id", () => {
     const raw = sampleEvent("05-case-deleted.json");
     delete raw.detail.case;
-    expect(parseCaseEvent(JSON.stringify(raw), SAMPLE_DOMAIN_ID).caseId).to.equal(SAMPLE_CASE_ID);
+    expect(parseSample(JSON.stringify(raw)).caseId).to.equal(SAMPLE_CASE_ID);
   });
 
   it("classifies event types by family, whatever the docs' spelling", () => {
@@ -68,5 +69,60 @@ describe("parsing a Cases event", () => {
     expect(reasonFor(JSON.stringify(noCase))).to.match(/case id is missing/);
     expect(reasonFor(JSON.stringify({ ...created, padding: "x".repeat(200_001) }))).to.match(/larger than 200000 bytes/);
     expect(reasonFor(sampleBody("91-missing-case.json"))).to.equal("resources hold no Cases domain ARN");
+  });
+  const withDetail = (changes: Record<string, unknown>, base = sampleEvent("01-case-created.json")) =>
+    JSON.stringify({ ...base, detail: { ...base.detail, ...changes } });
+
+  it("accepts only full ISO-8601 date-times with a zone, and real calendar dates", () => {
+    for (const time of ["Nov 20 2026", "2026-11-20", "2026-11-20 09:15:02Z", "2026-02-30T00:00:00Z", "2026-11-20T25:00:00Z", "2026-11-20T09:15:02", "9999-99-99T00:00:00Z"]) {
+      expect(reasonFor(withDetail({ approximateChangeTime: time })), time).to.match(/approximateChangeTime is missing or not an ISO-8601 date-time/);
+    }
+    expect(parseSample(withDetail({ approximateChangeTime: "2026-11-20T10:15:02.1+01:00" })).changedAt).to.equal("2026-11-20T09:15:02.100Z");
+    const created = sampleEvent("01-case-created.json");
+    const badCreated = { ...created, detail: { ...created.detail, case: { ...created.detail.case, createdDateTime: "20/11/2026" } } };
+    expect(reasonFor(JSON.stringify(badCreated))).to.match(/createdDateTime is missing or not an ISO-8601/);
+  });
+
+  it("refuses an event dated further in the future than the allowed clock skew", () => {
+    const options = { domainId: SAMPLE_DOMAIN_ID, maxFutureSkewMs: 300_000, now: Date.parse("2026-11-20T09:00:00Z") };
+    expect(() => parseCaseEvent(withDetail({ approximateChangeTime: "9999-12-31T23:59:59Z" }), options)).to.throw(/more than 300 s in the future/);
+    expect(() => parseCaseEvent(withDetail({ approximateChangeTime: "2026-11-20T09:06:00Z" }), options)).to.throw(/in the future/);
+    expect(parseCaseEvent(withDetail({ approximateChangeTime: "2026-11-20T09:04:00Z" }), options).changedAt).to.equal("2026-11-20T09:04:00.000Z");
+  });
+
+  it("refuses an event whose detail names another case than its resources", () => {
+    const created = sampleEvent("01-case-created.json");
+    const forged = { ...created, detail: { ...created.detail, case: { ...created.detail.case, caseId: "11111111-2222-4333-8444-555555555555" } } };
+    expect(reasonFor(JSON.stringify(forged))).to.equal("the case id in detail differs from the case ARN in resources");
+    const comment = sampleEvent("03-comment-added.json");
+    const forgedComment = { ...comment, detail: { ...comment.detail, relatedItem: { ...comment.detail.relatedItem, caseId: "11111111-2222-4333-8444-555555555555" } } };
+    expect(reasonFor(JSON.stringify(forgedComment))).to.equal("the case id in detail differs from the case ARN in resources");
+  });
+
+  it("refuses ids too long for a DynamoDB key", () => {
+    expect(reasonFor(JSON.stringify({ ...sampleEvent("01-case-created.json"), id: "e".repeat(513) }))).to.equal("event id is longer than 512 bytes");
+  });
+
+  it("de-duplicates changed field ids, keeping their order", () => {
+    expect(parseSample(withDetail({ changedFieldIds: ["status", "title", "status", "title", "priority-4c1d"] })).changedFieldIds)
+      .to.deep.equal(["status", "title", "priority-4c1d"]);
+  });
+
+  it("treats field ids such as __proto__, constructor and toString as plain data", () => {
+    const created = sampleEvent("01-case-created.json");
+    const body = JSON.stringify(created)
+      .replace(/"status":\{/, '"__proto__":{"value":{"stringValue":"p"}},"constructor":{"value":{"doubleValue":7}},"toString":{"value":{"booleanValue":true}},"status":{');
+    const event = parseSample(body);
+    expect(Object.getPrototypeOf(event.fields)).to.equal(null);
+    expect(Object.hasOwn(event.fields!, "__proto__")).to.equal(true);
+    expect([event.fields!["__proto__"], event.fields!.constructor, event.fields!.toString]).to.deep.equal(["p", 7, true]);
+    expect(event.fields!.status).to.equal("open");
+  });
+
+  it("keeps any double exactly, beyond 2^53 and beyond DynamoDB's range", () => {
+    for (const value of [1e16, 2 ** 53 + 2, 1.7976931348623157e308, 5e-324, -0.30000000000000004]) {
+      const body = JSON.stringify(sampleEvent("01-case-created.json")).replace('"doubleValue":25.5', `"doubleValue":${JSON.stringify(value)}`);
+      expect(parseSample(body).fields!["refund-amount-9e2a"], String(value)).to.equal(value);
+    }
   });
 });

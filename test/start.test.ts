@@ -4,14 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { parseCaseEvent } from "../handler/parse";
 import { loadEvents } from "../local/eventFiles";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { mostCommonDomain } from "../local/localRun";
 import { sqsRecord, toMessages } from "../local/sqsDriver";
 import { parseStartArgs } from "../local/startOptions";
-import { sampleBody, sampleEvent } from "./helpers/fixtures";
+import { parseSample, sampleBody, sampleEvent } from "./helpers/fixtures";
 
 const run = promisify(execFile);
 
@@ -88,7 +87,7 @@ describe("npm start", function () {
     });
 
     it("lives cases realistically: valid Cases events of every kind, in change order", () => {
-      const events = generateWorkload({ cases: 200, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map((event) => parseCaseEvent(JSON.stringify(event), SAMPLE_DOMAIN_ID));
+      const events = generateWorkload({ cases: 200, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map((event) => parseSample(JSON.stringify(event)));
       const types = new Set(events.map((event) => `${event.eventType}${event.relatedItem ? `:${event.relatedItem.type}` : ""}`));
       expect([...types].sort()).to.deep.equal(["CASE.CREATED", "CASE.DELETED", "CASE.UPDATED", "RELATED_ITEM.CREATED:Comment", "RELATED_ITEM.CREATED:Contact"]);
       expect(events.map((event) => event.changedAt)).to.deep.equal(events.map((event) => event.changedAt).sort());

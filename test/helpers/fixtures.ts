@@ -2,8 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
+import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey } from "../../handler/tableDefinition";
-import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../local/localPipeline";
+import type { CaseEvent } from "../../handler/types";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../../local/localPipeline";
 import { sqsRecord, toMessages } from "../../local/sqsDriver";
 
 /** One stack config for the whole test run (the program is synthesized once per process). */
@@ -19,6 +21,10 @@ export const TEST_STACK_CONFIG: Record<string, string> = {
 
 export const SAMPLE_CASE_ID = "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9";
 export const EVENTS_DIR = path.resolve("events");
+
+/** An event of the sample domain as the function reads it, whatever its date. */
+export const parseSample = (body: string): CaseEvent =>
+  parseCaseEvent(body, { domainId: SAMPLE_DOMAIN_ID, maxFutureSkewMs: Number.POSITIVE_INFINITY, now: Date.now() });
 
 export const sampleBody = (file: string) => fs.readFileSync(path.join(EVENTS_DIR, file), "utf8");
 export const sampleEvent = (file: string) => JSON.parse(sampleBody(file));
