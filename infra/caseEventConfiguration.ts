@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import type { ConnectCasesClient } from "@aws-sdk/client-connectcases";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
 
 /**
  * The Cases domain's event stream (PutCaseEventConfiguration) as a Pulumi resource. @pulumi/aws has
- * none, so this is a dynamic provider. Its methods are serialized into the stack's state, so they
- * require the SDK inside themselves and read nothing from outside their arguments.
+ * none, so this is a dynamic provider. Pulumi serializes the provider object into the state and
+ * runs it in its own host process, so:
+ * - methods share code through plain module functions (captured by value), never through a module
+ *   export (`exports.x` may not be assigned yet when captured) or `this`;
+ * - the AWS SDK is required when a method runs (a top-level import would be captured);
+ * - the stack config arrives through `configure`, once per host process, and is kept in the
+ *   provider's own closure.
  */
 
 export interface CaseEventConfigurationInputs {
@@ -29,13 +37,65 @@ export interface CaseEventConfigurationOutputs extends CaseEventConfigurationInp
 }
 
 /** Cases' limit on the fields an event configuration may include. */
-export const MAX_EVENT_FIELDS = 200;
+const EVENT_FIELD_LIMIT = 200;
+export { EVENT_FIELD_LIMIT as MAX_EVENT_FIELDS };
 
-/** The SDK is loaded inside each call: a top-level import would be captured and break serialization. */
-async function casesClient(region: string) {
-  const sdk = await import("@aws-sdk/client-connectcases");
-  // Cases throttles bursts; the SDK's retries (with backoff) absorb it.
-  return { sdk, client: new sdk.ConnectCasesClient({ region, maxAttempts: 10 }) };
+/** What the engine sends for a value not known yet (during preview); copied so the closure holds the string. */
+const UNKNOWN: string = rpc.unknownValue;
+
+/** The stack config keys of @pulumi/aws's default provider that decide who calls AWS. */
+export interface AwsIdentity {
+  profile?: string;
+  accessKey?: string;
+  secretKey?: string;
+  token?: string;
+  /** `aws:assumeRoles` (@pulumi/aws 7): assumed in order, each from the previous one's credentials. */
+  assumeRoles: {
+    roleArn: string;
+    sessionName?: string;
+    externalId?: string;
+    policy?: string;
+    policyArns?: string[];
+    sourceIdentity?: string;
+    tags?: Record<string, string>;
+    transitiveTagKeys?: string[];
+  }[];
+}
+
+/** Properties as the host passes them: with the serialized provider they were recorded with. */
+type Serialized<T> = T & { __provider?: string };
+
+/** Only `get` is used: the host's Config (cmd/dynamic-provider/config) and anything alike. */
+interface StackConfig {
+  get(key: string): string | undefined;
+}
+
+/**
+ * The engine passes a dynamic provider the whole stack config, namespaced (`aws:profile`), every
+ * value a string: structured values (`aws:assumeRoles`) come as JSON.
+ */
+export function readAwsIdentity(config: StackConfig | undefined): AwsIdentity {
+  const value = (key: string) => {
+    const raw = config?.get(key);
+    return raw === undefined || raw === "" ? undefined : raw;
+  };
+  const assumeRoles = value("aws:assumeRoles");
+  let roles: AwsIdentity["assumeRoles"] = [];
+  if (assumeRoles !== undefined) {
+    try {
+      roles = JSON.parse(assumeRoles);
+    } catch {
+      throw new Error("config aws:assumeRoles is not JSON (set it with `pulumi config set --path 'aws:assumeRoles[0].roleArn' …`)");
+    }
+    if (!Array.isArray(roles) || roles.some((role) => typeof role?.roleArn !== "string")) {
+      throw new Error("config aws:assumeRoles must be a list of { roleArn, sessionName?, externalId?, ... }");
+    }
+  }
+  const identity = { profile: value("aws:profile"), accessKey: value("aws:accessKey"), secretKey: value("aws:secretKey"), token: value("aws:token"), assumeRoles: roles };
+  if ((identity.accessKey === undefined) !== (identity.secretKey === undefined)) {
+    throw new Error("config aws:accessKey and aws:secretKey must be set together (or neither, to use aws:profile or the environment)");
+  }
+  return identity;
 }
 
 /** Cases errors as messages naming the domain, and the permission or config key to fix. */
@@ -51,109 +111,220 @@ export function explainCasesError(action: string, domainId: string, region: stri
   return new Error(`cases:${action} on ${domain} failed: ${(error as Error).message}`);
 }
 
-async function call<T>(action: string, inputs: { domainId: string; region: string }, request: () => Promise<T>): Promise<T> {
+const isKnown = (value: unknown): boolean => value !== UNKNOWN && (!Array.isArray(value) || value.every(isKnown));
+
+const isNotFound = (error: unknown) => (error as Error).name === "ResourceNotFoundException";
+
+/** Static keys win, as in @pulumi/aws; else `aws:profile` (or the environment) through the SDK's own chain. */
+function staticCredentials(identity: AwsIdentity): AwsCredentialIdentity | undefined {
+  if (identity.accessKey === undefined || identity.secretKey === undefined) return undefined;
+  return { accessKeyId: identity.accessKey, secretAccessKey: identity.secretKey, sessionToken: identity.token };
+}
+
+type CasesSdk = typeof import("@aws-sdk/client-connectcases");
+
+/** Role chaining as @pulumi/aws does it: each role is assumed with the previous role's credentials. */
+async function assumeRoles(identity: AwsIdentity, region: string, sdk: CasesSdk): Promise<AwsCredentialIdentity> {
+  // The first role starts from the static keys, or from the credentials the Cases client's chain finds.
+  const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
+  let credentials: AwsCredentialIdentity | undefined = staticCredentials(identity);
+  if (!credentials) {
+    const source = new sdk.ConnectCasesClient({ region, profile: identity.profile });
+    try {
+      credentials = await source.config.credentials();
+    } finally {
+      source.destroy();
+    }
+  }
+  for (const [index, role] of identity.assumeRoles.entries()) {
+    const caller: AwsCredentialIdentity = credentials;
+    const sts = new STSClient({ region, credentials: caller });
+    try {
+      // The duration is left to STS's default (1 h): a provider call lasts seconds.
+      const { Credentials: assumed } = await sts.send(new AssumeRoleCommand({
+        RoleArn: role.roleArn,
+        RoleSessionName: role.sessionName ?? "pulumi-cases-data-streaming",
+        ExternalId: role.externalId,
+        Policy: role.policy,
+        PolicyArns: role.policyArns?.map((arn) => ({ arn })),
+        SourceIdentity: role.sourceIdentity,
+        Tags: role.tags && Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })),
+        TransitiveTagKeys: role.transitiveTagKeys,
+      }));
+      credentials = { accessKeyId: assumed!.AccessKeyId!, secretAccessKey: assumed!.SecretAccessKey!, sessionToken: assumed!.SessionToken, expiration: assumed!.Expiration };
+    } catch (error) {
+      throw new Error(`could not assume ${role.roleArn} (config aws:assumeRoles[${index}]): ${(error as Error).message}`);
+    } finally {
+      sts.destroy();
+    }
+  }
+  return credentials;
+}
+
+/** A Cases client acting as the stack's AWS identity, closed after `use`; errors explained. */
+async function withCases<T>(
+  action: string,
+  target: { domainId: string; region: string },
+  identity: AwsIdentity,
+  use: (client: ConnectCasesClient, sdk: CasesSdk) => Promise<T>,
+): Promise<T> {
+  const sdk = await import("@aws-sdk/client-connectcases");
+  const credentials = identity.assumeRoles.length > 0 ? await assumeRoles(identity, target.region, sdk) : staticCredentials(identity);
+  // Cases throttles bursts; the SDK's retries (with backoff) absorb it.
+  const client = new sdk.ConnectCasesClient({ region: target.region, profile: identity.profile, credentials, maxAttempts: 10 });
   try {
-    return await request();
+    return await use(client, sdk);
   } catch (error) {
-    throw explainCasesError(action, inputs.domainId, inputs.region, error);
+    throw explainCasesError(action, target.domainId, target.region, error);
+  } finally {
+    client.destroy();
   }
 }
 
-export const caseEventConfigurationProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: CaseEventConfigurationInputs, news: CaseEventConfigurationInputs) {
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!Array.isArray(news.fields) || news.fields.length === 0 || news.fields.length > MAX_EVENT_FIELDS) {
-      failures.push({ property: "fields", reason: `list between 1 and ${MAX_EVENT_FIELDS} case field ids (Cases' limit)` });
-    }
-    return { inputs: news, failures };
-  },
+async function listFieldIds(client: ConnectCasesClient, sdk: CasesSdk, domainId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new sdk.ListFieldsCommand({ domainId, nextToken, maxResults: 100 }));
+    for (const field of page.fields ?? []) if (field.fieldId) ids.push(field.fieldId);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return ids;
+}
 
-  async diff(_id: string, olds: CaseEventConfigurationOutputs, news: CaseEventConfigurationInputs) {
-    const replaces = (["domainId", "region"] as const).filter((key) => olds[key] !== news[key]);
-    const sameFields = [...olds.fields].sort().join(",") === [...news.fields].sort().join(",");
-    const changes = [
-      ...replaces,
-      ...(sameFields ? [] : ["fields"]),
-      ...(olds.includeRelatedItemContent === news.includeRelatedItemContent ? [] : ["includeRelatedItemContent"]),
-    ];
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
-  },
+/** The checks that need no AWS call. */
+function inputFailures(news: CaseEventConfigurationInputs): pulumi.dynamic.CheckFailure[] {
+  if (!isKnown(news.fields)) return [];
+  const count = Array.isArray(news.fields) ? news.fields.length : 0;
+  if (count >= 1 && count <= EVENT_FIELD_LIMIT) return [];
+  return [{ property: "fields", reason: `config caseEventFields must list 1 to ${EVENT_FIELD_LIMIT} case field ids (Cases' limit for an event stream); it lists ${count}` }];
+}
 
-  async create(inputs: CaseEventConfigurationInputs) {
-    const { sdk, client } = await casesClient(inputs.region);
-    try {
-      const known = new Set<string>();
-      let nextToken: string | undefined;
-      do {
-        const page = await call("ListFields", inputs, () =>
-          client.send(new sdk.ListFieldsCommand({ domainId: inputs.domainId, nextToken, maxResults: 100 })));
-        for (const field of page.fields ?? []) if (field.fieldId) known.add(field.fieldId);
-        nextToken = page.nextToken;
-      } while (nextToken);
-      const unknown = inputs.fields.filter((field) => !known.has(field));
-      if (unknown.length > 0) {
-        throw new Error(`unknown case field id(s) ${unknown.join(", ")} in config caseEventFields; ` +
-          `domain ${inputs.domainId} has: ${[...known].sort().join(", ")}`);
-      }
-      const current = await call("GetCaseEventConfiguration", inputs, () =>
-        client.send(new sdk.GetCaseEventConfigurationCommand({ domainId: inputs.domainId })));
-      await call("PutCaseEventConfiguration", inputs, () => client.send(new sdk.PutCaseEventConfigurationCommand({
-        domainId: inputs.domainId,
-        eventBridge: {
-          enabled: true,
-          includedData: {
-            caseData: { fields: inputs.fields.map((id) => ({ id })) },
-            relatedItemData: { includeContent: inputs.includeRelatedItemContent },
-          },
-        },
-      })));
-      const outs: CaseEventConfigurationOutputs = { ...inputs, previousConfiguration: current.eventBridge ?? { enabled: false } };
+/** The domain must exist, as the stack's identity sees it, and have every field asked for. */
+async function domainFailures(news: CaseEventConfigurationInputs, identity: AwsIdentity): Promise<pulumi.dynamic.CheckFailure[]> {
+  const known = await withCases("ListFields", news, identity, (client, sdk) =>
+    listFieldIds(client, sdk, news.domainId).catch((error) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }));
+  if (known === undefined) {
+    return [{ property: "domainId", reason: `Cases domain ${news.domainId} was not found in ${news.region}: set config casesDomainId to the id of ` +
+      `a Cases domain of this account in ${news.region} (aws connectcases list-domains --region ${news.region}), or aws:region to the domain's region` }];
+  }
+  const unknown = news.fields.filter((field) => !known.includes(field));
+  if (unknown.length === 0) return [];
+  return [{ property: "fields", reason: `config caseEventFields lists field id(s) domain ${news.domainId} does not have: ${unknown.join(", ")}. ` +
+    `Valid ids: ${[...known].sort().join(", ")}` }];
+}
+
+function eventBridgeFor(inputs: CaseEventConfigurationInputs) {
+  return {
+    enabled: true,
+    includedData: {
+      caseData: { fields: inputs.fields.map((id) => ({ id })) },
+      relatedItemData: { includeContent: inputs.includeRelatedItemContent },
+    },
+  };
+}
+
+/**
+ * Field sets compare regardless of order; a new domain or region is another resource. New provider
+ * code is a change too: delete and refresh run the code recorded in the state, so an update (an
+ * idempotent put) is what brings a fixed provider to resources already deployed.
+ */
+export function diffConfiguration(olds: Serialized<CaseEventConfigurationOutputs>, news: Serialized<CaseEventConfigurationInputs>): pulumi.dynamic.DiffResult {
+  const replaces = (["domainId", "region"] as const).filter((key) => olds[key] !== news[key]);
+  const sameFields = Array.isArray(news.fields) && isKnown(news.fields) &&
+    [...olds.fields].sort().join(",") === [...news.fields].sort().join(",");
+  const changes = [
+    ...replaces,
+    ...(sameFields ? [] : ["fields"]),
+    ...(olds.includeRelatedItemContent === news.includeRelatedItemContent ? [] : ["includeRelatedItemContent"]),
+    ...(olds.__provider === news.__provider ? [] : ["__provider"]),
+  ];
+  return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
+}
+
+/**
+ * The provider. A function so each serialized copy has its own `session`: the stack identity that
+ * `configure` records and the other methods read.
+ */
+export function caseEventConfigurationProvider(): pulumi.dynamic.ResourceProvider {
+  const session: { config?: StackConfig } = {};
+  // Parsed at each use, not in configure: the host caches the provider before configure returns, so a
+  // throwing configure would leave later calls silently on the SDK's default identity.
+  const identity = () => readAwsIdentity(session.config);
+
+  return {
+    async configure(request: pulumi.dynamic.ConfigureRequest) {
+      session.config = request.config;
+    },
+
+    async check(_olds: CaseEventConfigurationInputs, news: CaseEventConfigurationInputs) {
+      const failures = inputFailures(news);
+      // During preview some inputs may not be known yet: AWS is only asked about known values.
+      if (failures.length > 0 || ![news.domainId, news.region, news.fields].every(isKnown)) return { inputs: news, failures };
+      return { inputs: news, failures: await domainFailures(news, identity()) };
+    },
+
+    async diff(_id: string, olds: Serialized<CaseEventConfigurationOutputs>, news: Serialized<CaseEventConfigurationInputs>) {
+      return diffConfiguration(olds, news);
+    },
+
+    async create(inputs: CaseEventConfigurationInputs) {
+      const previous = await withCases("GetCaseEventConfiguration", inputs, identity(), async (client, sdk) =>
+        (await client.send(new sdk.GetCaseEventConfigurationCommand({ domainId: inputs.domainId }))).eventBridge);
+      await withCases("PutCaseEventConfiguration", inputs, identity(), (client, sdk) =>
+        client.send(new sdk.PutCaseEventConfigurationCommand({ domainId: inputs.domainId, eventBridge: eventBridgeFor(inputs) })));
+      const outs: CaseEventConfigurationOutputs = { ...inputs, previousConfiguration: previous ?? { enabled: false } };
       return { id: inputs.domainId, outs };
-    } finally {
-      client.destroy();
-    }
-  },
+    },
 
-  async update(_id: string, olds: CaseEventConfigurationOutputs, news: CaseEventConfigurationInputs) {
-    // Put the new configuration, but keep what the domain had before the stack first touched it.
-    const { outs } = await caseEventConfigurationProvider.create!(news);
-    return { outs: { ...outs, previousConfiguration: olds.previousConfiguration } };
-  },
+    async update(_id: string, olds: CaseEventConfigurationOutputs, news: CaseEventConfigurationInputs) {
+      // Put the new configuration, but keep what the domain had before the stack first touched it.
+      await withCases("PutCaseEventConfiguration", news, identity(), (client, sdk) =>
+        client.send(new sdk.PutCaseEventConfigurationCommand({ domainId: news.domainId, eventBridge: eventBridgeFor(news) })));
+      const outs: CaseEventConfigurationOutputs = { ...news, previousConfiguration: olds.previousConfiguration };
+      return { outs };
+    },
 
-  async delete(_id: string, props: CaseEventConfigurationOutputs) {
-    const { sdk, client } = await casesClient(props.region);
-    const previous = props.previousConfiguration ?? {};
-    try {
+    async delete(_id: string, props: CaseEventConfigurationOutputs) {
+      const previous = props.previousConfiguration ?? {};
       // There is no delete API: putting back what was there (no includedData clears it) is the undo.
-      await call("PutCaseEventConfiguration", props, () => client.send(new sdk.PutCaseEventConfigurationCommand({
-        domainId: props.domainId,
-        eventBridge: { enabled: previous.enabled === true, includedData: previous.includedData as never },
-      })));
-    } finally {
-      client.destroy();
-    }
-  },
+      // A domain that is gone has nothing to undo.
+      await withCases("PutCaseEventConfiguration", props, identity(), (client, sdk) =>
+        client.send(new sdk.PutCaseEventConfigurationCommand({
+          domainId: props.domainId,
+          eventBridge: { enabled: previous.enabled === true, includedData: previous.includedData as never },
+        })).catch((error) => {
+          if (!isNotFound(error)) throw error;
+        }));
+    },
 
-  async read(id: string, props: CaseEventConfigurationOutputs) {
-    const { sdk, client } = await casesClient(props.region);
-    try {
-      const { eventBridge } = await call("GetCaseEventConfiguration", props, () =>
-        client.send(new sdk.GetCaseEventConfigurationCommand({ domainId: props.domainId })));
-      const enabled = eventBridge?.enabled === true;
+    async read(id: string, props: CaseEventConfigurationOutputs) {
+      const eventBridge = await withCases("GetCaseEventConfiguration", props, identity(), async (client, sdk) => {
+        try {
+          return (await client.send(new sdk.GetCaseEventConfigurationCommand({ domainId: props.domainId }))).eventBridge ?? { enabled: false };
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      });
+      // No id: the domain is gone, and the engine drops the resource from the state.
+      if (eventBridge === undefined) return { id: "" };
+      const enabled = eventBridge.enabled === true;
       return {
         id,
         props: {
           ...props,
           // A stream switched off outside Pulumi reads as no fields, so the next `pulumi up` puts it back.
-          fields: enabled ? (eventBridge?.includedData?.caseData?.fields ?? []).map((field) => field.id ?? "") : [],
-          includeRelatedItemContent: enabled && eventBridge?.includedData?.relatedItemData?.includeContent === true,
+          fields: enabled ? (eventBridge.includedData?.caseData?.fields ?? []).map((field) => field.id ?? "") : [],
+          includeRelatedItemContent: enabled && eventBridge.includedData?.relatedItemData?.includeContent === true,
         },
       };
-    } finally {
-      client.destroy();
-    }
-  },
-};
+    },
+  };
+}
 
 type Inputs = { [K in keyof CaseEventConfigurationInputs]: pulumi.Input<CaseEventConfigurationInputs[K]> };
 
@@ -163,6 +334,6 @@ export class CaseEventConfiguration extends pulumi.dynamic.Resource {
   public readonly fields!: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(caseEventConfigurationProvider, name, { ...args, previousConfiguration: undefined }, opts, "cases-data-streaming", "CaseEventConfiguration");
+    super(caseEventConfigurationProvider(), name, { ...args, previousConfiguration: undefined }, opts, "cases-data-streaming", "CaseEventConfiguration");
   }
 }
