@@ -1,7 +1,11 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConnectCasesClient } from "@aws-sdk/client-connectcases";
+import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createDomainNames } from "./domainNames";
+import { createLakeSender } from "./lakeSender";
 import { createBatchHandler } from "./processor";
 import { createAlertPublisher } from "./publish";
 import { readSettings } from "./settings";
@@ -23,11 +27,17 @@ export function createLambdaHandler() {
   // The low-level client with our own marshalling (handler/attributeValues.ts): case field ids are data.
   const dynamo = new DynamoDBClient({ requestHandler });
   const sns = new SNSClient({ requestHandler });
+  const logger = new Logger();
+  const lake = settings.lakeStreams && {
+    send: createLakeSender(new FirehoseClient({ requestHandler }), settings.lakeStreams),
+    names: createDomainNames(new ConnectCasesClient({ requestHandler }), settings.domainId, logger),
+  };
   return createBatchHandler({
     settings,
     store: createCaseStore(dynamo, settings.tableName),
     publish: createAlertPublisher(sns, settings.topicArn),
-    logger: new Logger(),
+    lake,
+    logger,
     metrics: new Metrics(),
   });
 }

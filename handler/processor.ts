@@ -8,6 +8,9 @@ import { matchingRules } from "./alertRules";
 import { CLOSED_STATUS } from "./constants";
 import { alertInProgress, errorKeys, type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
 import { AlertStatus, changesOf, historyRow } from "./historyRow";
+import type { DomainNames } from "./domainNames";
+import { type LakeRecord, lakeRecord } from "./lakeRow";
+import type { SendLakeRecords } from "./lakeSender";
 import { parseCaseEvent } from "./parse";
 import type { PublishAlerts } from "./publish";
 import { sequenceByCase } from "./sequence";
@@ -15,12 +18,14 @@ import type { HandlerSettings } from "./settings";
 import { applyToState, fieldChanges, stateOrderKey, stateUpdate } from "./stateUpdate";
 import type { CaseStore, RecordOutcome } from "./store";
 import { unstorableReason } from "./storable";
-import type { CaseEvent, CaseState } from "./types";
+import type { CaseEvent, CaseState, FieldChange } from "./types";
 
 export interface ProcessorDependencies {
   settings: HandlerSettings;
   store: CaseStore;
   publish: PublishAlerts;
+  /** The analytics lake, when the stack has one. */
+  lake?: { send: SendLakeRecords; names: () => Promise<DomainNames> };
   logger: Logger;
   metrics: Metrics;
 }
@@ -30,6 +35,20 @@ interface StoredEvent {
   outcome: RecordOutcome;
   /** Set when this event's alert is still to be sent: the history row to mark once it is. */
   alert?: { input: AlertInput; history: StoredMap };
+  /** The event's lake row, when it is to be sent. */
+  lake?: LakeRecord;
+}
+
+/** Per invocation: what storing an event needs besides the event. */
+interface BatchContext {
+  states: Map<string, CaseState>;
+  /**
+   * Event ids whose alert this invocation already queued: a copy of the same event later in the
+   * batch finds it PENDING but must not alert twice.
+   */
+  queuedAlerts: Set<string>;
+  leaseUntil: number;
+  names?: DomainNames;
 }
 
 /** Lease on a pending alert when no Lambda context tells the invocation's deadline. */
@@ -43,7 +62,7 @@ const eventKeys = (event: CaseEvent) => ({ eventId: event.eventId, caseId: event
  * idempotent), alerts are published in batches, and only the records that failed are returned.
  */
 export function createBatchHandler(deps: ProcessorDependencies) {
-  const { settings, store, publish, logger, metrics } = deps;
+  const { settings, store, publish, lake, logger, metrics } = deps;
   const processor = new BatchProcessor(EventType.SQS);
 
   function countEvent(event: CaseEvent, outcome: RecordOutcome, stale: boolean, before: CaseState | undefined, after: CaseState | undefined) {
@@ -57,15 +76,25 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     }
   }
 
+  /** The event's lake row, shaped by the same code wherever it runs. */
+  const lakeRowOf = (event: CaseEvent, changes: FieldChange[], rules: string[], batch: BatchContext) =>
+    batch.names && lakeRecord(event, changes, rules, {
+      instanceId: settings.connectInstanceId,
+      fields: batch.names.fields,
+      templateNames: batch.names.templateNames,
+      processedAt: new Date().toISOString(),
+    });
+
   /**
-   * @param queuedAlerts event ids whose alert this invocation already queued: a copy of the same
-   * event later in the batch finds it PENDING but must not alert twice.
+   * @param redelivered SQS has delivered this message before: the first delivery may have stored
+   * the event and died before its lake row was sent, so a duplicate sends it (again).
    */
-  async function storeEvent(event: CaseEvent, states: Map<string, CaseState>, queuedAlerts: Set<string>, leaseUntil: number): Promise<StoredEvent> {
+  async function storeEvent(event: CaseEvent, batch: BatchContext, redelivered: boolean): Promise<StoredEvent> {
+    const { states, queuedAlerts, leaseUntil } = batch;
     const previous = states.get(event.caseId);
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
-    const history = historyRow(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil, keepDetail: true });
+    const history = historyRow(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil, keepDetail: !lake });
     const update = stateUpdate(event, previous);
     const unstorable = unstorableReason(history, update);
     if (unstorable) throw invalidEvent(unstorable);
@@ -79,18 +108,34 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     logger.debug("event stored", { ...eventKeys(event), outcome: outcome.kind });
 
     if (outcome.kind === "duplicate") {
+      const stored = outcome.stored;
+      const storedRules = (stored.alertRules ?? []) as string[];
+      const lakeRow = redelivered ? lakeRowOf(event, changesOf(stored), storedRules, batch) : undefined;
       // A redelivery: alert only if the first delivery stored the event but never got the alert
       // out, and its owner is gone; while the owner may still send it, retry later instead.
-      const stored = outcome.stored;
-      if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome };
+      if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome, lake: lakeRow };
       if (!(await store.claimAlert(stored, leaseUntil))) throw alertInProgress(event.eventId);
       queuedAlerts.add(event.eventId);
-      const input = { event, rules: stored.alertRules as string[], changes: changesOf(stored), state: next };
-      return { event, outcome, alert: { input, history: stored } };
+      const input = { event, rules: storedRules, changes: changesOf(stored), state: next };
+      return { event, outcome, alert: { input, history: stored }, lake: lakeRow };
     }
-    if (rules.length === 0) return { event, outcome };
+    const lakeRow = lakeRowOf(event, changes, rules, batch);
+    if (rules.length === 0) return { event, outcome, lake: lakeRow };
     queuedAlerts.add(event.eventId);
-    return { event, outcome, alert: { input: { event, rules, changes, state: next }, history } };
+    return { event, outcome, alert: { input: { event, rules, changes, state: next }, history }, lake: lakeRow };
+  }
+
+  /** Sends the lake rows of the stored events; returns the records whose row did not make it. */
+  async function deliverLakeRows(stored: { record: SQSRecord; result: StoredEvent }[]): Promise<SQSBatchItemFailure[]> {
+    const rows = stored.flatMap(({ record, result }) => (result.lake ? [{ key: record.messageId, record: result.lake, event: result.event }] : []));
+    if (!lake || rows.length === 0) return [];
+    const failed = await lake.send(rows);
+    for (const { key, event } of rows.filter((row) => failed.has(row.key))) {
+      logger.error("lake row not delivered; the record will be retried", { messageId: key, ...eventKeys(event), ...errorKeys(failed.get(key)) });
+    }
+    metrics.addMetric("LakeRowsSent", MetricUnit.Count, rows.length - failed.size);
+    metrics.addMetric("LakeRowsFailed", MetricUnit.Count, failed.size);
+    return [...failed.keys()].map((itemIdentifier) => ({ itemIdentifier }));
   }
 
   async function knownStates(events: CaseEvent[]): Promise<Map<string, CaseState>> {
@@ -148,10 +193,13 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     }
     const events = [...parsed].flatMap(([key, event]) => (isInvalidEvent(event) ? [] : [{ key, event }]));
     const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
-    const states = await knownStates(events.map(({ event }) => event));
-    const queuedAlerts = new Set<string>();
-    // This invocation owns the alerts it stores until its deadline: after that it is certainly gone.
-    const leaseUntil = Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS);
+    const batchContext: BatchContext = {
+      states: await knownStates(events.map(({ event }) => event)),
+      queuedAlerts: new Set(),
+      // This invocation owns the alerts it stores until its deadline: after that it is certainly gone.
+      leaseUntil: Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS),
+      names: events.length > 0 ? await lake?.names() : undefined,
+    };
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {
       const event = parsed.get(record.messageId);
@@ -159,7 +207,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       const turn = turns.get(record.messageId)!;
       try {
         await turn.ready;
-        const stored = await storeEvent(event, states, queuedAlerts, leaseUntil);
+        const stored = await storeEvent(event, batchContext, Number(record.attributes?.ApproximateReceiveCount ?? 1) > 1);
         turn.finish(true);
         return stored;
       } catch (error) {
@@ -177,8 +225,9 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       const stored = processed.flatMap(([status, result, record]) =>
         status === "success" ? [{ record: record as SQSRecord, result: result as StoredEvent }] : [],
       );
+      const lakeFailures = await deliverLakeRows(stored);
       const alertFailures = await deliverAlerts(stored);
-      const batchItemFailures = [...processor.response().batchItemFailures, ...alertFailures];
+      const batchItemFailures = uniqueFailures([...processor.response().batchItemFailures, ...lakeFailures, ...alertFailures]);
       metrics.addMetric("FailedRecords", MetricUnit.Count, batchItemFailures.length);
       for (const [eventType, count] of countBy(stored.map(({ result }) => result.event.eventType))) {
         metrics.singleMetric().addDimension("eventType", eventType).addMetric("EventsByType", MetricUnit.Count, count);
@@ -190,6 +239,10 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     }
   };
 }
+
+/** A record whose lake row and alert both failed is reported once. */
+const uniqueFailures = (failures: SQSBatchItemFailure[]) =>
+  [...new Map(failures.map((failure) => [failure.itemIdentifier, failure])).values()];
 
 function countBy(values: string[]): Map<string, number> {
   const counts = new Map<string, number>();

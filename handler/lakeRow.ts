@@ -1,0 +1,156 @@
+import { fieldOf } from "./fields";
+import { flattenFieldValue } from "./parse";
+import type { CaseEvent, FieldChange, FieldValue } from "./types";
+
+/** What the event does not carry: names and types from the domain, the Connect instance. */
+export interface LakeContext {
+  /** Config `connectInstanceId`, else taken from the performer's Connect ARN. */
+  instanceId?: string;
+  fields: ReadonlyMap<string, { name?: string; type?: string }>;
+  templateNames: ReadonlyMap<string, string>;
+  /** When the row was shaped: AWS's data_lake_last_processed_timestamp. */
+  processedAt: string;
+}
+
+export type LakeRow = Record<string, unknown> & { event_id: string; event_date: string };
+
+export interface LakeRecord {
+  table: "case_events" | "case_related_item_events";
+  row: LakeRow;
+}
+
+/** System fields with a column of their own in AWS's case_events (the rest are custom_fields). */
+const SYSTEM_COLUMNS: Record<string, { column: string; timestamp?: true }> = {
+  status: { column: "status" },
+  title: { column: "case_title" },
+  summary: { column: "case_summary" },
+  customer_id: { column: "customer_profile_arn" },
+  reference_number: { column: "reference_number" },
+  assigned_user: { column: "assigned_user" },
+  assigned_queue: { column: "assigned_queue" },
+  case_reason: { column: "case_reason" },
+  last_updated_user: { column: "last_updated_user" },
+  created_datetime: { column: "created_timestamp", timestamp: true },
+  last_updated_datetime: { column: "last_updated_timestamp", timestamp: true },
+  next_sla_breach_datetime: { column: "next_sla_breach_timestamp", timestamp: true },
+  last_closed_datetime: { column: "last_closed_timestamp", timestamp: true },
+  last_reopened_datetime: { column: "last_reopened_timestamp", timestamp: true },
+};
+/** Cases' own id field: the case_id column already holds it. */
+const CASE_ID_FIELD = "case_id";
+
+/** AWS's related_item_type values are lowercase, and ConnectCase is `connect`. */
+const RELATED_ITEM_TYPES: Record<string, string> = { ConnectCase: "connect" };
+
+const INSTANCE_ARN = /:instance\/([^/]+)/;
+
+/** Epoch ms of a Cases date-time value (ISO text or a number of ms), or undefined. */
+function epochMillis(value: FieldValue | undefined): number | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  const parsed = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** Firehose's OpenX JSON SerDe reads `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` into a Glue timestamp. */
+const timestamp = (value: FieldValue | undefined): string | null => {
+  const millis = epochMillis(value);
+  return millis === undefined || Math.abs(millis) > 8.64e15 ? null : new Date(millis).toISOString();
+};
+
+const text = (value: unknown): string | null => (typeof value === "string" && value.length > 0 ? value : null);
+
+function customField(fieldId: string, value: FieldValue, context: LakeContext) {
+  const known = context.fields.get(fieldId);
+  const entry = { id: fieldId, field_name: known?.name ?? null, string_value: null, double_value: null, boolean_value: null, timestamp_value: null } as Record<string, unknown>;
+  if (known?.type === "DateTime") entry.timestamp_value = epochMillis(value) ?? null;
+  else if (typeof value === "number") entry.double_value = value;
+  else if (typeof value === "boolean") entry.boolean_value = value;
+  else if (typeof value === "string") entry.string_value = value;
+  return entry;
+}
+
+/** The columns every row of both tables has, in AWS's terms. */
+function commonColumns(event: CaseEvent, context: LakeContext) {
+  return {
+    instance_id: context.instanceId ?? INSTANCE_ARN.exec(event.performer.userArn ?? "")?.[1] ?? null,
+    aws_account_id: event.account ?? null,
+    event_id: event.eventId,
+    event_timestamp: event.changedAt,
+    performed_by_iam_principal: event.performer.iamPrincipalArn ?? null,
+    performed_by_user_arn: event.performer.userArn ?? null,
+    performed_by_custom_entity: event.performer.customEntity ?? null,
+    cases_domain_arn: event.domainArn,
+    data_lake_last_processed_timestamp: context.processedAt,
+  };
+}
+
+function caseEventRow(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): LakeRow {
+  const row: LakeRow = {
+    ...commonColumns(event, context),
+    case_id: event.caseId,
+    changed_field_ids: event.changedFieldIds,
+    event_type: event.eventType,
+    template_id: event.templateId ?? null,
+    template_name: (event.templateId && context.templateNames.get(event.templateId)) ?? null,
+    created_timestamp: event.createdAt ?? null,
+    custom_fields: [],
+    field_changes: changes.map((change) => ({
+      field_id: change.fieldId,
+      old_value: change.from === undefined ? null : JSON.stringify(change.from),
+      new_value: JSON.stringify(change.to),
+    })),
+    alert_rules: alertRules,
+    event_date: event.changedAt.slice(0, 10),
+  };
+  const custom: Record<string, unknown>[] = [];
+  for (const fieldId of Object.keys(event.fields ?? {})) {
+    const value = fieldOf(event.fields, fieldId) ?? null;
+    const system = Object.hasOwn(SYSTEM_COLUMNS, fieldId) ? SYSTEM_COLUMNS[fieldId] : undefined;
+    if (system) row[system.column] = system.timestamp ? timestamp(value) : value === null ? null : String(value);
+    else if (fieldId !== CASE_ID_FIELD) custom.push(customField(fieldId, value, context));
+  }
+  row.created_timestamp ??= null;
+  row.custom_fields = custom;
+  return row;
+}
+
+function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: LakeContext): LakeRow {
+  const item = event.relatedItem;
+  const content = (key: string) => (item?.content?.[key] ?? {}) as Record<string, unknown>;
+  const comment = content("comment");
+  const contact = content("contact");
+  const sla = (content("sla").slaConfiguration ?? content("sla")) as Record<string, unknown>;
+  const custom = (content("custom").fields ?? {}) as Record<string, { value?: unknown }>;
+  return {
+    ...commonColumns(event, context),
+    related_item_id: item?.id || null,
+    // AWS's tables name these CASE.RELATED_ITEM.*, whatever spelling the event used.
+    event_type: event.eventType.startsWith("CASE.") ? event.eventType : `CASE.${event.eventType}`,
+    associated_case_id: event.caseId,
+    related_item_type: item ? RELATED_ITEM_TYPES[item.type] ?? item.type.toLowerCase() : null,
+    created_timestamp: item?.createdAt ?? null,
+    comment_body: text(comment.body),
+    comment_content_type: text(comment.contentType),
+    related_case_id: text(content("connectCase").caseId),
+    contact_channel: text(contact.channel),
+    contact_id: text(contact.contactArn)?.split("/").pop() ?? null,
+    file_arn: text(content("file").fileArn),
+    sla_name: text(sla.name),
+    sla_status: text(sla.status),
+    sla_target_timestamp: timestamp(sla.targetTime as FieldValue),
+    sla_type: text(sla.type),
+    sla_completion_timestamp: timestamp(sla.completionTime as FieldValue),
+    sla_target_field_id: text(sla.fieldId),
+    sla_target_field_values: Array.isArray(sla.targetFieldValues) ? sla.targetFieldValues.map(String) : [],
+    custom_related_item_fields: Object.keys(custom).map((fieldId) => customField(fieldId, flattenFieldValue(custom[fieldId]?.value), context)),
+    alert_rules: alertRules,
+    event_date: event.changedAt.slice(0, 10),
+  };
+}
+
+/** The event's row in the lake, or undefined for event types AWS's tables have no place for. */
+export function lakeRecord(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): LakeRecord | undefined {
+  if (event.family === "CASE") return { table: "case_events", row: caseEventRow(event, changes, alertRules, context) };
+  if (event.family === "RELATED_ITEM") return { table: "case_related_item_events", row: relatedItemEventRow(event, alertRules, context) };
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { type FirehoseClient, PutRecordBatchCommand, type _Record } from "@aws-sdk/client-firehose";
+import type { LakeRecord } from "./lakeRow";
+
+/** The delivery stream of each lake table. */
+export type LakeStreams = Record<LakeRecord["table"], string>;
+
+/** Per record key, the error that kept its row out of the lake (the record is retried). */
+export type SendLakeRecords = (records: { key: string; record: LakeRecord }[]) => Promise<Map<string, Error>>;
+
+/** PutRecordBatch: at most 500 records and 4 MiB per request. */
+const MAX_RECORDS = 500;
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** Records Firehose refused in a 200 response (throttling, mostly) are sent again this often. */
+const FAILED_RECORD_RETRIES = 3;
+const RETRY_BACKOFF_MS = 50;
+
+const lakeRowError = (code: string): Error => Object.assign(new Error(`Firehose refused the lake row: ${code}`), { name: "LakeRowError", code });
+
+function pack<T extends { data: Uint8Array }>(entries: T[]): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    if (current.length === MAX_RECORDS || (current.length > 0 && bytes + entry.data.length > MAX_REQUEST_BYTES)) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += entry.data.length;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+/**
+ * Sends lake rows to each table's Firehose stream (which converts them to Parquet, by day). A row
+ * is sent once its event is stored; one Firehose could not take fails its record, so SQS brings it
+ * back and the redelivery sends it again.
+ */
+export function createLakeSender(firehose: FirehoseClient, streams: LakeStreams): SendLakeRecords {
+  return async (records) => {
+    const failures = new Map<string, Error>();
+    const entries = records.map(({ key, record }) => ({ key, table: record.table, data: Buffer.from(`${JSON.stringify(record.row)}\n`) }));
+    const requests = (Object.keys(streams) as LakeRecord["table"][]).flatMap((table) =>
+      pack(entries.filter((entry) => entry.table === table)).map((batch) => ({ stream: streams[table], batch })));
+    await Promise.all(requests.map(async ({ stream, batch }) => {
+      let pending = batch;
+      let lastCode = "Unknown";
+      for (let attempt = 0; pending.length > 0 && attempt <= FAILED_RECORD_RETRIES; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS * 2 ** attempt));
+        try {
+          const response = await firehose.send(new PutRecordBatchCommand({
+            DeliveryStreamName: stream,
+            Records: pending.map((entry): _Record => ({ Data: entry.data })),
+          }));
+          const answers = response.RequestResponses ?? [];
+          lastCode = answers.find((answer) => answer.ErrorCode)?.ErrorCode ?? lastCode;
+          pending = (response.FailedPutCount ?? 0) === 0 ? [] : pending.filter((_, index) => answers[index]?.ErrorCode !== undefined || !answers[index]);
+        } catch (error) {
+          for (const entry of pending) failures.set(entry.key, error as Error);
+          return;
+        }
+      }
+      for (const entry of pending) failures.set(entry.key, lakeRowError(lastCode));
+    }));
+    return failures;
+  };
+}
