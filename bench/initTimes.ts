@@ -6,7 +6,7 @@ import { runtimeNode } from "../local/runtimeNode";
 
 const INIT_RUNS = 7;
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 /**
  * Module init (cold start) of the archive's `__index.js` against loading the AWS SDK clients it

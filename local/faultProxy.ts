@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 export type Fault = "throttle" | "server-error" | "timeout";
 
 export interface ProxiedRequest {
-  /** DynamoDB operation (X-Amz-Target) or SNS Action. */
+  /** DynamoDB or Firehose operation (X-Amz-Target), or SNS Action. */
   operation: string;
   body: string;
 }
@@ -17,7 +17,9 @@ export interface FaultRule {
 }
 
 /** Error bodies in each service's own protocol, so the SDK classifies and retries them as for real. */
-const FAULT_RESPONSES: Record<"dynamodb" | "sns", Record<Exclude<Fault, "timeout">, { status: number; type: string; body: string }>> = {
+export type ProxiedService = "dynamodb" | "sns" | "firehose";
+
+const FAULT_RESPONSES: Record<ProxiedService, Record<Exclude<Fault, "timeout">, { status: number; type: string; body: string }>> = {
   dynamodb: {
     throttle: { status: 400, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ThrottlingException", message: "Rate of requests exceeds the allowed throughput." }) },
     "server-error": { status: 500, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error" }) },
@@ -25,6 +27,10 @@ const FAULT_RESPONSES: Record<"dynamodb" | "sns", Record<Exclude<Fault, "timeout
   sns: {
     throttle: { status: 400, type: "text/xml", body: "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault</RequestId></ErrorResponse>" },
     "server-error": { status: 500, type: "text/xml", body: "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>Internal error</Message></Error><RequestId>fault</RequestId></ErrorResponse>" },
+  },
+  firehose: {
+    throttle: { status: 400, type: "application/x-amz-json-1.1", body: JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }) },
+    "server-error": { status: 500, type: "application/x-amz-json-1.1", body: JSON.stringify({ __type: "ServiceUnavailableException", message: "Slow down." }) },
   },
 };
 
@@ -46,7 +52,7 @@ export class FaultProxy {
   private readonly held = new Set<http.ServerResponse>();
   endpoint = "";
 
-  constructor(private readonly target: string, private readonly service: "dynamodb" | "sns") {}
+  constructor(private readonly target: string, private readonly service: ProxiedService) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((request, response) => {
@@ -84,7 +90,7 @@ export class FaultProxy {
   }
 
   private operationOf(request: http.IncomingMessage, body: string): string {
-    if (this.service === "dynamodb") return String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    if (this.service !== "sns") return String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
     return new URLSearchParams(body).get("Action") ?? "";
   }
 

@@ -1,5 +1,6 @@
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../handler/constants";
 import { seededRandom, shuffle } from "./random";
+import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES } from "./sampleDomain";
 
 export interface WorkloadOptions {
   cases: number;
@@ -12,8 +13,8 @@ export interface WorkloadOptions {
 
 const ACCOUNT = "111122223333";
 const REGION = "us-east-1";
-const INSTANCE = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d`;
-const TEMPLATES = ["7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"];
+const INSTANCE = SAMPLE_INSTANCE_ARN;
+const TEMPLATES = SAMPLE_TEMPLATES.map((template) => template.templateId);
 const REASONS = ["Shipment lost", "Damaged item", "Refund request", "Billing question", "Account access"];
 const TITLES = ["Parcel not delivered", "Box arrived crushed", "Charged twice", "Cannot log in", "Wrong size sent", "Refund not received"];
 const PRIORITIES = ["low", "normal", "high", "urgent"];

@@ -1,12 +1,17 @@
 import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as fs from "node:fs";
+import { caseEventsTable, caseRelatedItemEventsTable } from "../analytics/lakeSchema";
 import { HandlerEnv } from "../handler/settings";
 import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
 import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, recreateCaseTable, startDynamoLocal } from "./dynamoLocal";
+import { CasesStandIn } from "./casesStandIn";
 import { FaultProxy } from "./faultProxy";
+import { FirehoseStandIn } from "./firehoseStandIn";
 import { LambdaHost } from "./lambdaHost";
 import { synthesizeProgram } from "./program";
+import { sampleDomainSeed } from "./sampleDomain";
 import { SnsStandIn } from "./snsStandIn";
 
 /** The domain of the sample events in events/: the local stack is configured for it. */
@@ -25,6 +30,11 @@ export interface LocalPipelineOptions {
   stackConfig?: Record<string, string>;
   /** Keep DynamoDB Local's data here between runs (default: in memory). */
   dataDir?: string;
+  /**
+   * Where the lake's Parquet goes (default `.local/lake`). Emptied at the start unless DynamoDB
+   * keeps its data between runs (`dataDir`), so the lake always holds the table's events.
+   */
+  lakeDir?: string;
   /** Extra environment for the function (log level, endpoints through a fault proxy, ...). */
   env?: Record<string, string>;
   /** Lambda sandboxes, i.e. how many invocations can run at once (default 4). */
@@ -37,8 +47,12 @@ export interface LocalPipeline {
   host: LambdaHost;
   dynamo: DynamoLocal;
   sns: SnsStandIn;
+  cases: CasesStandIn;
+  /** The lake's delivery streams, when the stack has a lake. */
+  firehose?: FirehoseStandIn;
+  lakeDir: string;
   /** Between the function and each service: counts requests, injects faults on demand. */
-  proxies: { dynamodb: FaultProxy; sns: FaultProxy };
+  proxies: { dynamodb: FaultProxy; sns: FaultProxy; firehose?: FaultProxy };
   documents: DynamoDBDocumentClient;
   tableName: string;
   /** Back to an empty table, no delivered alerts, no injected faults, no request counts. */
@@ -54,60 +68,79 @@ export async function buildLocalArtifact(stackConfig = LOCAL_STACK_CONFIG, name 
 
 /**
  * The whole pipeline on this machine: DynamoDB Local with the stack's table, the SNS stand-in with
- * the stack's topic, and the function's deployed artifact in a Lambda-like process.
+ * the stack's topic, the Cases API (the domain's names) and, when the stack has a lake, its
+ * Firehose streams writing Parquet; the function's deployed artifact in Lambda-like processes.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const artifact = await buildLocalArtifact(options.stackConfig);
-  const tableName = artifact.environment[HandlerEnv.tableName];
-  const dynamo = await startDynamoLocal({ dataDir: options.dataDir });
-  const sns = await new SnsStandIn(artifact.environment[HandlerEnv.topicArn]).start();
+  const env = artifact.environment;
+  const tableName = env[HandlerEnv.tableName];
+  const lakeDir = options.lakeDir ?? path.join(LOCAL_WORK_DIR, "lake");
+  if (!options.dataDir) fs.rmSync(lakeDir, { recursive: true, force: true });
+  const started: { stop(): Promise<void> }[] = [];
+  const start = async <T extends { stop(): Promise<void> }>(service: Promise<T>): Promise<T> => {
+    const running = await service;
+    started.unshift(running);
+    return running;
+  };
   try {
+    const dynamo = await start(startDynamoLocal({ dataDir: options.dataDir }));
     await ensureCaseTable(dynamo.endpoint, tableName);
+    const sns = await start(new SnsStandIn(env[HandlerEnv.topicArn]).start());
+    const cases = await start(new CasesStandIn().start());
+    cases.addDomain(sampleDomainSeed(env[HandlerEnv.domainId]));
+    const streams = env[HandlerEnv.lakeCaseEventsStream]
+      ? { [env[HandlerEnv.lakeCaseEventsStream]]: caseEventsTable, [env[HandlerEnv.lakeRelatedItemEventsStream]]: caseRelatedItemEventsTable }
+      : undefined;
+    const firehose = streams && (await start(new FirehoseStandIn(streams, lakeDir).start()));
     const proxies = {
-      dynamodb: await new FaultProxy(dynamo.endpoint, "dynamodb").start(),
-      sns: await new FaultProxy(sns.endpoint, "sns").start(),
+      dynamodb: await start(new FaultProxy(dynamo.endpoint, "dynamodb").start()),
+      sns: await start(new FaultProxy(sns.endpoint, "sns").start()),
+      firehose: firehose && (await start(new FaultProxy(firehose.endpoint, "firehose").start())),
     };
-    const host = await LambdaHost.start({
+    const host = await start(LambdaHost.start({
       artifact,
       env: {
         ...LOCAL_AWS_ENV,
         AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamodb.endpoint,
         AWS_ENDPOINT_URL_SNS: proxies.sns.endpoint,
+        AWS_ENDPOINT_URL_CONNECTCASES: cases.endpoint,
+        ...(proxies.firehose ? { AWS_ENDPOINT_URL_FIREHOSE: proxies.firehose.endpoint } : {}),
         POWERTOOLS_METRICS_NAMESPACE: "CasesDataStreamingLocal",
         ...options.env,
       },
       onLog: options.onLog,
       sandboxes: options.concurrency ?? 4,
-    });
+    }));
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, ...clientCredentials() }));
     return {
       artifact,
       host,
       dynamo,
       sns,
+      cases,
+      firehose,
+      lakeDir,
       proxies,
       documents,
       tableName,
       reset: async () => {
         await recreateCaseTable(dynamo.endpoint, tableName);
         sns.delivered.length = 0;
+        firehose?.reset();
+        fs.rmSync(lakeDir, { recursive: true, force: true });
         for (const proxy of Object.values(proxies)) {
-          proxy.clear();
-          proxy.resetCounts();
+          proxy?.clear();
+          proxy?.resetCounts();
         }
       },
       stop: async () => {
         documents.destroy();
-        await host.stop();
-        await proxies.dynamodb.stop();
-        await proxies.sns.stop();
-        await sns.stop();
-        await dynamo.stop();
+        for (const service of started) await service.stop();
       },
     };
   } catch (error) {
-    await sns.stop();
-    await dynamo.stop();
+    for (const service of started) await service.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -3,13 +3,13 @@ import { arnParts } from "../handler/parse";
 import type { DeliveredMessage } from "./snsStandIn";
 import { loadEvents, type MalformedInput } from "./eventFiles";
 import { deliverLikeSqs, generateWorkload } from "./generate";
-import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
+import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
 import { buildReport, type CaseReport } from "./report";
 import { driveQueue, toMessages } from "./sqsDriver";
 import type { StartOptions } from "./startOptions";
 
 /** The handler's own EMF metrics, summed over the run. */
-const COUNTED_METRICS = ["EventsStored", "DuplicatesSkipped", "OutOfOrderEvents", "AlertsSent", "AlertsFailed", "InvalidEvents", "FailedRecords"] as const;
+const COUNTED_METRICS = ["EventsStored", "DuplicatesSkipped", "OutOfOrderEvents", "AlertsSent", "AlertsFailed", "InvalidEvents", "FailedRecords", "LakeRowsSent", "LakeRowsFailed"] as const;
 
 export interface DeadLetter {
   messageId: string;
@@ -35,6 +35,8 @@ export interface RunSummary {
   alerts: number;
   deadLetters: number;
   metrics: Record<(typeof COUNTED_METRICS)[number], number>;
+  /** The lake this run wrote: its folder, rows per table, records that did not fit the schema. */
+  lake?: { dir: string; rows: Record<string, number>; conversionErrors: number };
 }
 
 export interface LocalRunResult {
@@ -102,6 +104,10 @@ function logCollector() {
   return { metrics, refusals, onLog };
 }
 
+/** `--lake`, else next to the kept DynamoDB data (`--data`), else `.local/lake`. */
+export const lakeDirFor = (options: Pick<StartOptions, "lake" | "data">): string =>
+  path.resolve(options.lake ?? (options.data ? path.join(options.data, "lake") : path.join(LOCAL_WORK_DIR, "lake")));
+
 /**
  * `npm start`'s job: the input events, delivered like SQS (batches, concurrency, redelivery of
  * failures, DLQ after maxReceiveCount) to the deployed artifact on DynamoDB Local; then the report.
@@ -113,6 +119,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
   const local: LocalPipeline = await startLocalPipeline({
     stackConfig: { ...LOCAL_STACK_CONFIG, casesDomainId: domainId },
     dataDir: options.data && path.resolve(options.data),
+    lakeDir: lakeDirFor(options),
     env: { POWERTOOLS_LOG_LEVEL: "WARN" },
     concurrency: options.concurrency,
     onLog: collector.onLog,
@@ -132,7 +139,8 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
       },
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const report = await buildReport(local.documents, local.tableName);
+    await local.firehose?.flush();
+    const report = await buildReport(local.lakeDir);
     const deadLetters = driven.deadLetters.map((message) => ({
       messageId: message.messageId,
       receives: message.receiveCount,
@@ -154,6 +162,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         alerts: local.sns.delivered.length,
         deadLetters: deadLetters.length,
         metrics: collector.metrics,
+        lake: local.firehose && { dir: local.lakeDir, rows: { ...local.firehose.counts.rows }, conversionErrors: local.firehose.counts.conversionErrors },
       },
       report,
       alerts: [...local.sns.delivered],

@@ -7,6 +7,8 @@ export interface StartOptions {
   generate?: number;
   seed: number;
   data?: string;
+  /** Where the lake's Parquet goes. */
+  lake?: string;
   batchSize: number;
   concurrency: number;
   maxReceiveCount: number;
@@ -33,6 +35,8 @@ Input (default: the project's sample events in events/):
 
 Run:
   --data <dir>          keep DynamoDB Local's data in <dir> between runs (default: in memory)
+  --lake <dir>          write the analytics lake (Parquet, by day) here (default: <data>/lake with
+                        --data, else .local/lake, emptied at the start of each run)
   --batch-size <n>      records per invocation, 1-10000 (default 100, the stack's default)
   --concurrency <n>     invocations at once, 1-1000 (default 5, the stack's default)
   --max-receive <n>     deliveries before a message goes to the DLQ (default 5)
@@ -43,9 +47,10 @@ Output:
   -h, --help            show this help
 `;
 
+/** A bad command-line argument: the CLIs print it with the usage and exit 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(`${message}\nRun \`npm start -- --help\` for the options.`);
+  constructor(message: string, usage = START_USAGE) {
+    super(`${message}\n\n${usage}`);
     this.name = "UsageError";
   }
 }
@@ -79,6 +84,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
       case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
       case "--seed": options.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1); break;
       case "--data": options.data = value(); break;
+      case "--lake": options.lake = value(); break;
       case "--batch-size": options.batchSize = wholeNumber(flag, value(), 1, 10_000); break;
       case "--concurrency": options.concurrency = wholeNumber(flag, value(), 1, 1_000); break;
       case "--max-receive": options.maxReceiveCount = wholeNumber(flag, value(), 1, 1_000); break;

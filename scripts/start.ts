@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     onProgress: (done, total, seconds) => (bar ??= progressBar(total))?.(done, seconds),
   });
   if (options.html) {
-    fs.writeFileSync(options.html, reportHtml(result.report, { ...result.summary }));
+    fs.writeFileSync(options.html, await reportHtml(result.report, { ...result.summary }));
   }
   if (options.json) console.log(JSON.stringify({ summary: result.summary, report: result.report, deadLetters: result.deadLetters, malformed: result.malformed }, null, 2));
   else printText(result);

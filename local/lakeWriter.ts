@@ -1,0 +1,30 @@
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { LakeTable } from "../analytics/lakeSchema";
+import { jsonColumns } from "./lakeTypes";
+
+/** SQL text literal. */
+export const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Writes rows as the deployed lake holds them: Parquet with the table's Glue schema, in Hive-style
+ * day partitions (`<lake>/<table>/event_date=YYYY-MM-DD/part-<uuid>.parquet`), new files per
+ * write, as Firehose adds objects.
+ */
+export async function writeLakeRows(connection: DuckDBConnection, lakeDir: string, table: LakeTable, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const staging = path.join(os.tmpdir(), `cases-lake-${randomUUID()}.ndjson`);
+  fs.writeFileSync(staging, rows.map((row) => JSON.stringify(row)).join("\n"));
+  try {
+    const columns = [...table.columns.map((column) => column.name), table.partitionKey].join(", ");
+    await connection.run(
+      `COPY (SELECT ${columns} FROM read_json(${sqlText(staging)}, format = 'newline_delimited', columns = ${jsonColumns(table)})) ` +
+        `TO ${sqlText(path.join(lakeDir, table.name))} (FORMAT parquet, PARTITION_BY (${table.partitionKey}), APPEND, FILENAME_PATTERN 'part-{uuid}')`,
+    );
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+}

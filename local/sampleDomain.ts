@@ -1,0 +1,26 @@
+import type { DomainSeed } from "./casesStandIn";
+
+/**
+ * The Cases domain the sample events and the generated workload belong to: its templates and
+ * custom fields, with their names. The local Cases stand-in serves it, so lake rows carry names
+ * as they would from a real domain.
+ */
+export const SAMPLE_INSTANCE_ARN = "arn:aws:connect:us-east-1:111122223333:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d";
+
+export const SAMPLE_TEMPLATES = [
+  { templateId: "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", name: "Delivery issue" },
+  { templateId: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name: "Billing" },
+] as const;
+
+export const SAMPLE_CUSTOM_FIELDS = [
+  { id: "priority-4c1d", name: "Priority", type: "SingleSelect" },
+  { id: "refund-amount-9e2a", name: "Refund amount", type: "Number" },
+  { id: "vip-7f3b", name: "VIP customer", type: "Boolean" },
+] as const;
+
+export const sampleDomainSeed = (domainId: string): DomainSeed => ({
+  domainId,
+  name: "acme-support",
+  customFields: SAMPLE_CUSTOM_FIELDS.map((field) => ({ ...field })),
+  templates: SAMPLE_TEMPLATES.map((template) => ({ ...template })),
+});
