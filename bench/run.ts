@@ -44,7 +44,7 @@ function originalUsage(bodies: string[]): Usage {
 async function main(): Promise<void> {
   console.log(`cases-data-streaming benchmark, ${new Date().toISOString().slice(0, 10)} (DynamoDB Local + stand-ins, the deployed artifact)\n`);
   const bodies = deliverLikeSqs(
-    generateWorkload({ cases: BENCH_CASES, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map((event) => JSON.stringify(event)), 1);
+    generateWorkload({ cases: BENCH_CASES, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event)), 1);
   const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN" }, concurrency: STACK_CONCURRENCY });
   try {
     const size = folderSize(local.artifact.dir);

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { CreateTableCommand, type CreateTableInput, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -26,14 +26,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** DynamoDB Local's own requirement. */
+const MINIMUM_JAVA = 17;
+const JAVA_INSTALL = "install Java 17 or later (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17), then run again";
+
+/** The major version `java -version` reports: `"17.0.15"` is 17, `"1.8.0_392"` is 8. */
+export function javaMajor(versionOutput: string): number | undefined {
+  const version = /version "([^"]+)"/.exec(versionOutput)?.[1];
+  if (!version) return undefined;
+  const [first, second] = version.split(/[.+_-]/).map(Number);
+  return first === 1 ? second : first;
+}
+
 function requireJava(): void {
-  try {
-    execFileSync("java", ["-version"], { stdio: "ignore" });
-  } catch {
-    throw new Error(
-      "DynamoDB Local needs Java 17 or later, and `java` was not found on PATH.\n" +
-        "Fix: install a JRE (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17), then run again.",
-    );
+  // `java -version` writes to stderr.
+  const probe = spawnSync("java", ["-version"], { encoding: "utf8" });
+  if (probe.error) throw new Error(`DynamoDB Local needs Java ${MINIMUM_JAVA} or later, and \`java\` was not found on PATH.\nFix: ${JAVA_INSTALL}.`);
+  const major = javaMajor(`${probe.stderr}${probe.stdout}`);
+  if (major !== undefined && major < MINIMUM_JAVA) {
+    throw new Error(`DynamoDB Local needs Java ${MINIMUM_JAVA} or later; \`java\` on PATH is Java ${major}.\nFix: ${JAVA_INSTALL}.`);
   }
 }
 

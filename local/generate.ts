@@ -58,15 +58,22 @@ function envelope(domainId: string, random: Random, at: number, resource: string
   };
 }
 
+export interface GeneratedEvent {
+  event: Record<string, unknown>;
+  /** Which case and step of its life, e.g. "generated case 12, step 3 (CASE.UPDATED)". */
+  source: string;
+}
+
 /**
- * A deterministic, realistic workload: each case is created, linked to a call, updated, commented,
- * mostly closed (some reopened and closed again), a few deleted. Events are in change-time order.
+ * A deterministic, realistic workload: each case is created, linked to a call, updated, commented
+ * (a comment sometimes deleted again), mostly closed (some reopened and closed again), a few
+ * deleted. Events are in change-time order.
  */
-export function generateWorkload(options: WorkloadOptions): Record<string, unknown>[] {
+export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
   const random = seededRandom(options.seed);
   const end = (options.end ?? DEFAULT_WORKLOAD_END).getTime();
   const start = end - (options.days ?? 14) * DAY;
-  const events: { at: number; event: Record<string, unknown> }[] = [];
+  const events: { at: number; event: Record<string, unknown>; source: string }[] = [];
 
   for (let n = 0; n < options.cases; n++) {
     let at = start + random() * (end - start - DAY);
@@ -84,10 +91,13 @@ export function generateWorkload(options: WorkloadOptions): Record<string, unkno
         assigned_user: { value: { userArnValue: agent } },
       },
     };
+    let step = 0;
+    const source = (eventType: string) => `generated case ${n + 1}, step ${++step} (${eventType})`;
     const emit = (eventType: string, changed: string[]) => {
       if (at > end) return;
       events.push({
         at,
+        source: source(eventType),
         event: envelope(options.domainId, random, at, `case/${sim.caseId}`, {
           eventType,
           changedFieldIds: changed,
@@ -100,18 +110,27 @@ export function generateWorkload(options: WorkloadOptions): Record<string, unkno
         }, agent),
       });
     };
-    const related = (type: "Contact" | "Comment") => {
+    const relatedEvent = (eventType: string, type: string, itemId: string, content: object) => {
       if (at > end) return;
-      const itemId = uuid(random);
-      const content = type === "Comment" ? { comment: { body: "Customer called again." } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
       events.push({
         at,
+        source: source(eventType),
         event: envelope(options.domainId, random, at, `case/${sim.caseId}/related-item/${itemId}`, {
-          eventType: "RELATED_ITEM.CREATED",
+          eventType,
           changedAttributes: [],
           relatedItem: { relatedItemType: type, relatedItemId: itemId, createdDateTime: new Date(at).toISOString(), caseId: sim.caseId, ...content },
         }, agent),
       });
+    };
+    const related = (type: "Contact" | "Comment") => {
+      const itemId = uuid(random);
+      const content = type === "Comment" ? { comment: { body: "Customer called again." } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
+      relatedEvent("RELATED_ITEM.CREATED", type, itemId, content);
+      // Agents sometimes take a comment back.
+      if (type === "Comment" && random() < 0.2) {
+        at += random() * HOUR;
+        relatedEvent("RELATED_ITEM.DELETED", type, itemId, {});
+      }
     };
     const setStatus = (status: string) => {
       sim.fields.status = { value: { stringValue: status } };
@@ -149,17 +168,17 @@ export function generateWorkload(options: WorkloadOptions): Record<string, unkno
       }
     }
   }
-  return events.sort((a, b) => a.at - b.at).map(({ event }) => event);
+  return events.sort((a, b) => a.at - b.at).map(({ event, source }) => ({ event, source }));
 }
 
 /**
  * Delivery as an SQS standard queue may make it: every message at least once (about
  * `duplicateRate` of them twice) and order lost within a window of nearby messages.
  */
-export function deliverLikeSqs(bodies: string[], seed: number, duplicateRate = 0.1, window = 25): string[] {
+export function deliverLikeSqs<T>(bodies: T[], seed: number, duplicateRate = 0.1, window = 25): T[] {
   const random = seededRandom(seed ^ 0x5eed);
   const withDuplicates = bodies.flatMap((body) => (random() < duplicateRate ? [body, body] : [body]));
-  const delivered: string[] = [];
+  const delivered: T[] = [];
   for (let start = 0; start < withDuplicates.length; start += window) {
     delivered.push(...shuffle(withDuplicates.slice(start, start + window), random));
   }

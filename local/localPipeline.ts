@@ -11,6 +11,7 @@ import { FaultProxy } from "./faultProxy";
 import { FirehoseStandIn } from "./firehoseStandIn";
 import { LambdaHost } from "./lambdaHost";
 import { synthesizeProgram } from "./program";
+import { runtimeNode } from "./runtimeNode";
 import { sampleDomainSeed } from "./sampleDomain";
 import { SnsStandIn } from "./snsStandIn";
 
@@ -23,6 +24,7 @@ export const LOCAL_STACK_CONFIG: Record<string, string> = {
   casesAlertEmail: "case-alerts@example.com",
 };
 
+/** The local runs' working area (ignored by git): one folder per run inside, plus the published lake. */
 export const LOCAL_WORK_DIR = path.resolve(".local");
 
 export interface LocalPipelineOptions {
@@ -31,8 +33,8 @@ export interface LocalPipelineOptions {
   /** Keep DynamoDB Local's data here between runs (default: in memory). */
   dataDir?: string;
   /**
-   * Where the lake's Parquet goes (default `.local/lake`). Emptied at the start unless DynamoDB
-   * keeps its data between runs (`dataDir`), so the lake always holds the table's events.
+   * Where the lake's Parquet goes (default: inside the run's own folder). Emptied at the start
+   * unless DynamoDB keeps its data between runs (`dataDir`), so the lake holds the table's events.
    */
   lakeDir?: string;
   /** Extra environment for the function (log level, endpoints through a fault proxy, ...). */
@@ -40,9 +42,13 @@ export interface LocalPipelineOptions {
   /** Lambda sandboxes, i.e. how many invocations can run at once (default 4). */
   concurrency?: number;
   onLog?: (line: string) => void;
+  /** Told each start-up phase as it begins (the runner prints one line each). */
+  onPhase?: (phase: string) => void;
 }
 
 export interface LocalPipeline {
+  /** This run's own folder (artifact, runtime links, default lake): removed by stop(). */
+  workDir: string;
   artifact: LambdaArtifact;
   host: LambdaHost;
   dynamo: DynamoLocal;
@@ -60,10 +66,10 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-/** The deployed artifact of the stack, written to `.local/<name>` from the program under mocks. */
-export async function buildLocalArtifact(stackConfig = LOCAL_STACK_CONFIG, name = "artifact"): Promise<LambdaArtifact> {
+/** The deployed artifact of the stack, written into `workDir` from the program under mocks. */
+export async function buildLocalArtifact(stackConfig: Record<string, string>, workDir: string): Promise<LambdaArtifact> {
   const { mocks } = await synthesizeProgram(stackConfig);
-  return writeLambdaArtifact(mocks.one("aws:lambda/function:Function"), path.join(LOCAL_WORK_DIR, name, "task"));
+  return writeLambdaArtifact(mocks.one("aws:lambda/function:Function"), path.join(workDir, "artifact", "task"));
 }
 
 /**
@@ -72,20 +78,27 @@ export async function buildLocalArtifact(stackConfig = LOCAL_STACK_CONFIG, name 
  * Firehose streams writing Parquet; the function's deployed artifact in Lambda-like processes.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  const artifact = await buildLocalArtifact(options.stackConfig);
-  const env = artifact.environment;
-  const tableName = env[HandlerEnv.tableName];
-  const lakeDir = options.lakeDir ?? path.join(LOCAL_WORK_DIR, "lake");
-  if (!options.dataDir) fs.rmSync(lakeDir, { recursive: true, force: true });
-  const started: { stop(): Promise<void> }[] = [];
+  fs.mkdirSync(LOCAL_WORK_DIR, { recursive: true });
+  // Its own folder, so any number of runs and test processes can share a checkout.
+  const workDir = fs.mkdtempSync(path.join(LOCAL_WORK_DIR, "run-"));
+  const removeWorkDir = { stop: async () => fs.rmSync(workDir, { recursive: true, force: true }) };
+  const started: { stop(): Promise<void> }[] = [removeWorkDir];
   const start = async <T extends { stop(): Promise<void> }>(service: Promise<T>): Promise<T> => {
     const running = await service;
     started.unshift(running);
     return running;
   };
   try {
+    options.onPhase?.("Building the function's archive, as `pulumi up` would package it");
+    const artifact = await buildLocalArtifact(options.stackConfig ?? LOCAL_STACK_CONFIG, workDir);
+    const env = artifact.environment;
+    const tableName = env[HandlerEnv.tableName];
+    const lakeDir = options.lakeDir ?? path.join(workDir, "lake");
+    if (!options.dataDir) fs.rmSync(lakeDir, { recursive: true, force: true });
+    options.onPhase?.("Starting DynamoDB Local");
     const dynamo = await start(startDynamoLocal({ dataDir: options.dataDir }));
     await ensureCaseTable(dynamo.endpoint, tableName);
+    options.onPhase?.(`Starting the local SNS, Cases API${env[HandlerEnv.lakeCaseEventsStream] ? " and Firehose (lake)" : ""}`);
     const sns = await start(new SnsStandIn(env[HandlerEnv.topicArn]).start());
     const cases = await start(new CasesStandIn().start());
     cases.addDomain(sampleDomainSeed(env[HandlerEnv.domainId]));
@@ -98,6 +111,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       sns: await start(new FaultProxy(sns.endpoint, "sns").start()),
       firehose: firehose && (await start(new FaultProxy(firehose.endpoint, "firehose").start())),
     };
+    options.onPhase?.(`Starting ${options.concurrency ?? 4} Lambda sandboxes on Node ${runtimeNode().version.slice(1)}`);
     const host = await start(LambdaHost.start({
       artifact,
       env: {
@@ -114,6 +128,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     }));
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, ...clientCredentials() }));
     return {
+      workDir,
       artifact,
       host,
       dynamo,

@@ -1,18 +1,25 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { arnParts } from "../handler/parse";
-import type { DeliveredMessage } from "./snsStandIn";
-import { loadEvents, type MalformedInput } from "./eventFiles";
+import { type InputEvent, loadEvents, type MalformedInput } from "./eventFiles";
 import { deliverLikeSqs, generateWorkload } from "./generate";
 import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
 import { buildReport, type CaseReport } from "./report";
+import { stopOnSignals } from "./shutdown";
+import type { DeliveredMessage } from "./snsStandIn";
 import { driveQueue, toMessages } from "./sqsDriver";
 import type { StartOptions } from "./startOptions";
 
 /** The handler's own EMF metrics, summed over the run. */
 const COUNTED_METRICS = ["EventsStored", "DuplicatesSkipped", "OutOfOrderEvents", "AlertsSent", "AlertsFailed", "InvalidEvents", "FailedRecords", "LakeRowsSent", "LakeRowsFailed"] as const;
 
+/** Where a run publishes its lake when no --lake or --data is given: what `npm run report` reads. */
+export const PUBLISHED_LAKE_DIR = path.join(LOCAL_WORK_DIR, "lake");
+
 export interface DeadLetter {
   messageId: string;
+  /** The input it came from: `file:line`, or the generator's case and step. */
+  source: string;
   receives: number;
   /** Why the function refused it, from its log (never field values). */
   reason: string;
@@ -22,6 +29,8 @@ export interface RunSummary {
   input: string;
   events: number;
   malformedInputs: number;
+  /** Files of an --events folder left alone (documentation and the like). */
+  skippedFiles: string[];
   deliveries: number;
   invocations: number;
   /** Invocations that threw (SQS then retries the whole batch). */
@@ -48,14 +57,28 @@ export interface LocalRunResult {
 }
 
 export interface RunHooks {
+  /** Told each start-up phase as it begins. */
+  onPhase?: (phase: string) => void;
   /** Called after each batch with the messages handled so far, the total, and seconds since the start. */
   onProgress?: (done: number, total: number, seconds: number) => void;
 }
 
-function readInput(options: StartOptions): { label: string; bodies: string[]; malformed: MalformedInput[] } {
+interface Input {
+  label: string;
+  events: InputEvent[];
+  malformed: MalformedInput[];
+  skipped: string[];
+}
+
+function readInput(options: StartOptions): Input {
   if (options.generate !== undefined) {
     const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID });
-    return { label: `${options.generate} generated cases (seed ${options.seed})`, bodies: events.map((event) => JSON.stringify(event)), malformed: [] };
+    return {
+      label: `${options.generate} generated cases (seed ${options.seed})`,
+      events: events.map(({ event, source }) => ({ body: JSON.stringify(event), source })),
+      malformed: [],
+      skipped: [],
+    };
   }
   const target = options.events ?? path.resolve("events");
   const loaded = loadEvents(target);
@@ -106,7 +129,18 @@ function logCollector() {
 
 /** `--lake`, else next to the kept DynamoDB data (`--data`), else `.local/lake`. */
 export const lakeDirFor = (options: Pick<StartOptions, "lake" | "data">): string =>
-  path.resolve(options.lake ?? (options.data ? path.join(options.data, "lake") : path.join(LOCAL_WORK_DIR, "lake")));
+  path.resolve(options.lake ?? (options.data ? path.join(options.data, "lake") : PUBLISHED_LAKE_DIR));
+
+/** Replaces the published lake with this run's, so `npm run report` reads the latest run. */
+function publishLake(from: string): string {
+  const staging = `${PUBLISHED_LAKE_DIR}.${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  if (fs.existsSync(from)) fs.renameSync(from, staging);
+  else fs.mkdirSync(staging, { recursive: true });
+  fs.rmSync(PUBLISHED_LAKE_DIR, { recursive: true, force: true });
+  fs.renameSync(staging, PUBLISHED_LAKE_DIR);
+  return PUBLISHED_LAKE_DIR;
+}
 
 /**
  * `npm start`'s job: the input events, delivered like SQS (batches, concurrency, redelivery of
@@ -114,22 +148,31 @@ export const lakeDirFor = (options: Pick<StartOptions, "lake" | "data">): string
  */
 export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Promise<LocalRunResult> {
   const input = readInput(options);
-  const domainId = options.domain ?? mostCommonDomain(input.bodies) ?? SAMPLE_DOMAIN_ID;
+  const domainId = options.domain ?? mostCommonDomain(input.events.map((event) => event.body)) ?? SAMPLE_DOMAIN_ID;
   const collector = logCollector();
-  const local: LocalPipeline = await startLocalPipeline({
-    stackConfig: { ...LOCAL_STACK_CONFIG, casesDomainId: domainId },
-    dataDir: options.data && path.resolve(options.data),
-    lakeDir: lakeDirFor(options),
-    env: { POWERTOOLS_LOG_LEVEL: "WARN" },
-    concurrency: options.concurrency,
-    onLog: collector.onLog,
-  });
+  // Without --lake or --data, the run writes into its own folder and publishes at the end.
+  const ownLake = options.lake === undefined && options.data === undefined;
+  let local: LocalPipeline | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= local?.stop() ?? Promise.resolve());
+  const unregister = stopOnSignals(stop);
   try {
-    const deliveries = options.generate !== undefined ? deliverLikeSqs(input.bodies, options.seed) : input.bodies;
-    const messages = toMessages(deliveries);
+    local = await startLocalPipeline({
+      stackConfig: { ...LOCAL_STACK_CONFIG, casesDomainId: domainId },
+      dataDir: options.data && path.resolve(options.data),
+      lakeDir: ownLake ? undefined : lakeDirFor(options),
+      env: { POWERTOOLS_LOG_LEVEL: "WARN" },
+      concurrency: options.concurrency,
+      onLog: collector.onLog,
+      onPhase: hooks.onPhase,
+    });
+    const deliveries = options.generate !== undefined ? deliverLikeSqs(input.events, options.seed) : input.events;
+    const messages = toMessages(deliveries.map((event) => event.body));
+    const sources = new Map(messages.map((message, index) => [message.messageId, deliveries[index].source]));
+    hooks.onPhase?.(`Delivering ${messages.length} SQS messages (batch ${options.batchSize}, concurrency ${options.concurrency})`);
     const started = process.hrtime.bigint();
     let done = 0;
-    const driven = await driveQueue(messages, (event) => local.host.invoke(event), {
+    const driven = await driveQueue(messages, (event) => local!.host.invoke(event), {
       batchSize: options.batchSize,
       concurrency: options.concurrency,
       maxReceiveCount: options.maxReceiveCount,
@@ -141,16 +184,19 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await local.firehose?.flush();
     const report = await buildReport(local.lakeDir);
+    const lakeDir = ownLake ? publishLake(local.lakeDir) : local.lakeDir;
     const deadLetters = driven.deadLetters.map((message) => ({
       messageId: message.messageId,
+      source: sources.get(message.messageId) ?? "(unknown)",
       receives: message.receiveCount,
       reason: collector.refusals.get(message.messageId) ?? "(no reason logged)",
     }));
     return {
       summary: {
         input: input.label,
-        events: input.bodies.length,
+        events: input.events.length,
         malformedInputs: input.malformed.length,
+        skippedFiles: input.skipped,
         deliveries: messages.length,
         invocations: driven.invocations,
         failedInvocations: driven.failedInvocations,
@@ -162,7 +208,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         alerts: local.sns.delivered.length,
         deadLetters: deadLetters.length,
         metrics: collector.metrics,
-        lake: local.firehose && { dir: local.lakeDir, rows: { ...local.firehose.counts.rows }, conversionErrors: local.firehose.counts.conversionErrors },
+        lake: local.firehose && { dir: lakeDir, rows: { ...local.firehose.counts.rows }, conversionErrors: local.firehose.counts.conversionErrors },
       },
       report,
       alerts: [...local.sns.delivered],
@@ -170,6 +216,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
       deadLetters,
     };
   } finally {
-    await local.stop();
+    await stop();
+    unregister();
   }
 }

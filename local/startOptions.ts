@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { isDomainId, wholeNumberIn } from "../handler/validate";
 
 export interface StartOptions {
@@ -42,12 +44,31 @@ Run:
   --max-receive <n>     deliveries before a message goes to the DLQ (default 5)
 
 Output:
-  --json                print the summary and report as JSON instead of text
-  --html <file>         also write the report as a self-contained HTML page with charts
+  --json                print the summary and report as JSON instead of text; for JSON alone on
+                        stdout run \`npm start --silent -- --json\` (npm prints a banner otherwise)
+  --html [file]         also write the report as a self-contained HTML page with charts
+                        (default file: .local/report.html)
   -h, --help            show this help
 `;
 
 /** A bad command-line argument: the CLIs print it with the usage and exit 2. */
+/** Inside the ignored .local/, so the default never adds a file to the repository. */
+export const DEFAULT_HTML_FILE = path.join(".local", "report.html");
+
+/** Output paths are checked before anything runs: a bad one must not cost a whole run. */
+export function checkOutputPaths(options: Pick<StartOptions, "html">): void {
+  if (options.html === undefined) return;
+  const folder = path.dirname(path.resolve(options.html));
+  if (options.html === DEFAULT_HTML_FILE) fs.mkdirSync(folder, { recursive: true });
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--html: the folder ${folder} does not exist`);
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`--html: the folder ${folder} is not writable`);
+  }
+  if (fs.existsSync(options.html) && fs.statSync(options.html).isDirectory()) throw new UsageError(`--html: ${options.html} is a folder; name a file`);
+}
+
 export class UsageError extends Error {
   constructor(message: string, usage = START_USAGE) {
     super(`${message}\n\n${usage}`);
@@ -89,7 +110,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
       case "--concurrency": options.concurrency = wholeNumber(flag, value(), 1, 1_000); break;
       case "--max-receive": options.maxReceiveCount = wholeNumber(flag, value(), 1, 1_000); break;
       case "--json": options.json = true; break;
-      case "--html": options.html = value(); break;
+      case "--html": options.html = args[i + 1] !== undefined && !args[i + 1].startsWith("--") ? value() : DEFAULT_HTML_FILE; break;
       case "-h":
       case "--help": options.help = true; break;
       default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`);

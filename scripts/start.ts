@@ -1,13 +1,17 @@
 import "../local/quietSdk";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { formatReport } from "../local/report";
 import { reportHtml } from "../local/reportHtml";
 import { type LocalRunResult, runLocal } from "../local/localRun";
 import { bodyFor } from "../local/snsStandIn";
-import { parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
+import { InputError } from "../local/eventFiles";
+import { checkOutputPaths, parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
 
 /** Alert emails printed in full; the rest are counted. */
 const ALERTS_SHOWN = 5;
+/** Malformed inputs listed; the rest are counted. */
+const MALFORMED_SHOWN = 10;
 /** Below this many deliveries a run is "a moment" and gets no progress bar. */
 const PROGRESS_THRESHOLD = 500;
 
@@ -17,7 +21,7 @@ function progressBar(total: number) {
     const rate = done / Math.max(seconds, 0.001);
     const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
     const filled = Math.round((30 * done) / total);
-    process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(30 - filled)}] ${done}/${total} events  ${Math.round(rate)}/s  ETA ${eta}s `);
+    process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(30 - filled)}] ${done}/${total} SQS messages handled  ${Math.round(rate)}/s  ETA ${eta}s `);
     if (done >= total) process.stderr.write("\n");
   };
 }
@@ -32,13 +36,20 @@ function printText(result: LocalRunResult): void {
   if (alerts.length > ALERTS_SHOWN) out.push(`\n  … and ${alerts.length - ALERTS_SHOWN} more alerts`);
   out.push("", "Summary");
   out.push(`  input            ${summary.input}: ${summary.events} events, ${summary.malformedInputs} malformed input(s); domain ${summary.domainId}`);
-  for (const bad of malformed) out.push(`    ${bad.location}: ${bad.problem}`);
+  for (const bad of malformed.slice(0, MALFORMED_SHOWN)) out.push(`    ${bad.location}: ${bad.problem}`);
+  if (malformed.length > MALFORMED_SHOWN) out.push(`    … and ${malformed.length - MALFORMED_SHOWN} more`);
+  for (const file of summary.skippedFiles) out.push(`    skipped ${file}`);
   out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations, ${summary.failedInvocations} failed whole ` +
     `(batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
   out.push(`  stored           ${summary.metrics.EventsStored} events (${summary.metrics.OutOfOrderEvents} out of order), ${summary.metrics.DuplicatesSkipped} duplicates skipped`);
   out.push(`  alerts           ${summary.alerts} sent`);
   out.push(`  dead-letter      ${summary.deadLetters} message(s)`);
-  for (const letter of deadLetters) out.push(`    ${letter.messageId} after ${letter.receives} receives: ${letter.reason}`);
+  for (const letter of deadLetters) out.push(`    ${letter.source} (message ${letter.messageId}, ${letter.receives} receives): ${letter.reason}`);
+  if (summary.lake) {
+    const rows = Object.entries(summary.lake.rows).map(([table, count]) => `${count} ${table}`).join(", ") || "no rows";
+    out.push(`  lake             ${rows} in ${path.relative(process.cwd(), summary.lake.dir) || summary.lake.dir}` +
+      `${summary.lake.conversionErrors ? `; ${summary.lake.conversionErrors} row(s) did not fit the schema` : ""}`);
+  }
   out.push(`  time             ${summary.seconds} s (${summary.messagesPerSecond} messages/s)`);
   out.push("", formatReport(result.report));
   console.log(out.join("\n"));
@@ -50,8 +61,11 @@ async function main(): Promise<void> {
     console.log(START_USAGE);
     return;
   }
+  checkOutputPaths(options);
   let bar: ((done: number, seconds: number) => void) | undefined;
+  const began = Date.now();
   const result = await runLocal(options, {
+    onPhase: (phase) => process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(1).padStart(5)} s] ${phase}\n`),
     onProgress: (done, total, seconds) => (bar ??= progressBar(total))?.(done, seconds),
   });
   if (options.html) {
@@ -63,6 +77,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  console.error(error instanceof UsageError ? error.message : `npm start failed: ${error.message}`);
+  console.error(error instanceof UsageError || error instanceof InputError ? error.message : `npm start failed: ${error.message}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

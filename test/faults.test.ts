@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { DEFAULT_ALERT_RULES, matchingRules } from "../handler/alertRules";
+import { relatedCountAttribute } from "../handler/stateUpdate";
 import type { CaseEvent } from "../handler/types";
 import type { Fault } from "../local/faultProxy";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
@@ -26,12 +27,24 @@ function expectedStates(events: CaseEvent[]) {
   return latest;
 }
 
+/** Live related items per type: created and not deleted. */
+function relatedCounts(events: CaseEvent[]): Map<string, number> {
+  const live = new Map<string, Set<string>>();
+  const deleted = new Set(events.filter((event) => event.eventType === "RELATED_ITEM.DELETED").map((event) => event.relatedItem!.id));
+  for (const event of events.filter((candidate) => candidate.eventType === "RELATED_ITEM.CREATED")) {
+    const ids = live.get(event.relatedItem!.type) ?? new Set<string>();
+    if (!deleted.has(event.relatedItem!.id)) ids.add(event.relatedItem!.id);
+    live.set(event.relatedItem!.type, ids);
+  }
+  return new Map([...live].map(([type, ids]) => [type, ids.size]));
+}
+
 describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed requests", function () {
   this.timeout(120_000);
 
   it("loses nothing, stores each event once, alerts each alerting event, and dead-letters only bad input", async () => {
     const local = await resetPipeline();
-    const generated = generateWorkload({ cases: 200, seed: 42, domainId: SAMPLE_DOMAIN_ID }).map((event) => JSON.stringify(event));
+    const generated = generateWorkload({ cases: 200, seed: 42, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event));
     const malformed = [sampleBody("92-not-json.txt"), sampleBody("90-other-domain.json"), sampleBody("91-missing-case.json")];
     const deliveries = deliverLikeSqs([...generated, ...malformed], 42, 0.2);
     expect(generated.length).to.be.within(900, 1_200);
@@ -67,6 +80,8 @@ describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed 
       expect(state?.lastEventId, caseId).to.equal(last!.eventId);
       expect(state?.deleted, caseId).to.equal(last!.eventType === "CASE.DELETED");
       expect(state?.fields, caseId).to.deep.equal(withFields!.fields);
+      // Related items counted once each, and counted down when deleted, whatever the order.
+      for (const [type, count] of relatedCounts(caseEvents)) expect(state?.[relatedCountAttribute(type)] ?? 0, `${caseId} ${type}`).to.equal(count);
     }
 
     // Every alerting event alerted at least once; twice only if a fault hit a request carrying it.
