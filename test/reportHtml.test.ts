@@ -41,14 +41,16 @@ const REPORT: CaseReport = {
     { age: ">= 7 days", cases: 5 },
   ],
   busiestAgents: [
-    { agent: AGENT_0105, events: 198 },
-    { agent: "9b7f3e11-2c4d-4a5b-8e6f-7a8b9c0d2231", events: 171 },
-    { agent: "c3d2e1f0-a9b8-4c7d-9e6f-5a4b3c2d7718", events: 150 },
-    { agent: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4466", events: 96 },
-    { agent: "arn:aws:sts::123456789012:assumed-role/CasesIntegration/sync-job", events: 41 },
+    { agent: AGENT_0105, events: 198, cases: 33 },
+    { agent: "9b7f3e11-2c4d-4a5b-8e6f-7a8b9c0d2231", events: 171, cases: 28 },
+    { agent: "c3d2e1f0-a9b8-4c7d-9e6f-5a4b3c2d7718", events: 150, cases: 25 },
+    { agent: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4466", events: 96, cases: 16 },
+    { agent: "arn:aws:sts::123456789012:assumed-role/CasesIntegration/sync-job", events: 41, cases: 6 },
   ],
-  eventsByType: { "CASE.CREATED": 117, "CASE.DELETED": 3, "CASE.UPDATED": 402, "RELATED_ITEM.CREATED": 156, "RELATED_ITEM.UPDATED": 12 },
-  queries: 18,
+  templateNames: { "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f": "Delivery issue" },
+  eventsByType: { "CASE.CREATED": 117, "CASE.DELETED": 3, "CASE.UPDATED": 402, "CASE.RELATED_ITEM.CREATED": 156, "CASE.RELATED_ITEM.UPDATED": 12 },
+  engine: "the lake's SQL",
+  queries: 8,
 };
 
 const EMPTY_REPORT: CaseReport = {
@@ -58,6 +60,8 @@ const EMPTY_REPORT: CaseReport = {
   timeToClose: { byReason: {}, byTemplate: {} },
   openByAge: REPORT.openByAge.map((bucket) => ({ ...bucket, cases: 0 })),
   busiestAgents: [],
+  templateNames: {},
+  engine: "the lake's SQL",
   eventsByType: {},
   queries: 4,
 };
@@ -148,13 +152,21 @@ describe("the HTML report", function () {
     expect(chart).to.include(`<td class="alias">Agent\u00a0…0105</td><td class="id">${AGENT_0105}</td>`);
   });
 
+  it("names a template by the name the domain gives it, else by a short id", () => {
+    expect(svgTexts(figure(html, "Time to close by template"))).to.include.members(["Delivery issue", "Template\u00a0…7f6a"]);
+  });
+
+  it("names related-item events as people say them", () => {
+    expect(svgTexts(figure(html, "Events by type"))).to.include.members(["Related item created", "Case created"]);
+  });
+
   it("labels an agent that is an IAM principal by its name", () => {
     expect(svgTexts(figure(html, "Busiest agents"))).to.include("CasesIntegration/sync-job");
   });
 
   it("adds characters to agent labels until they tell the agents apart", async () => {
     const twins = ["00000000-0000-4000-8000-00000000a105", "00000000-0000-4000-8000-00000000b105"];
-    const page = await reportHtml({ ...REPORT, busiestAgents: twins.map((agent) => ({ agent, events: 1 })) });
+    const page = await reportHtml({ ...REPORT, busiestAgents: twins.map((agent) => ({ agent, events: 1, cases: 1 })) });
     expect(svgTexts(figure(page, "Busiest agents"))).to.include.members(["Agent\u00a0…a105", "Agent\u00a0…b105"]);
   });
 
@@ -190,7 +202,7 @@ describe("the HTML report", function () {
 
   it("keeps the run's technical facts in the footer", () => {
     const footer = html.slice(html.indexOf("<footer"));
-    for (const fact of ["input", "500 generated cases (seed 7)", "deliveries", "2,890", "metrics: EventsStored", "2,401", "report queries", "18", REPORT.asOf]) {
+    for (const fact of ["input", "500 generated cases (seed 7)", "deliveries", "2,890", "metrics: EventsStored", "2,401", "report queries", "8", REPORT.asOf]) {
       expect(footer).to.include(`>${fact}<`);
     }
   });

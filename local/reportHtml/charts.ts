@@ -145,7 +145,8 @@ function eventsByType(view: ReportView): Chart {
 
 /** The report's charts in reading order, each with the table of its full values. */
 export function reportCharts(view: ReportView): Chart[] {
-  const templates = idLabels(view.byTemplate.map(([template]) => template), "Template");
+  const ids = idLabels(view.byTemplate.map(([template]) => template), "Template");
+  const templates = new Map([...ids].map(([id, label]) => [id, view.templateNames.get(id) ?? label]));
   return [
     createdVsClosed(view),
     casesByStatus(view),

@@ -15,6 +15,8 @@ export interface ReportView {
   timeToClose?: DurationStats;
   byReason: [string, DurationStats][];
   byTemplate: [string, DurationStats][];
+  /** Template names by id, where the domain names them. */
+  templateNames: Map<string, string>;
   openByAge: { age: string; cases: number }[];
   agents: { agent: string; events: number }[];
   eventTypes: [string, number][];
@@ -74,6 +76,7 @@ export function readReport(report: CaseReport): ReportView {
     timeToClose: stats(report.timeToClose?.overall),
     byReason: entries(report.timeToClose?.byReason, stats),
     byTemplate: entries(report.timeToClose?.byTemplate, stats),
+    templateNames: new Map(entries(report.templateNames, (name) => (typeof name === "string" && name ? name : undefined))),
     openByAge: items(report.openByAge, ({ age, cases }) => counted(cases, (n) => ({ age: String(age), cases: n }))),
     agents: items(report.busiestAgents, ({ agent, events }) => counted(events, (n) => ({ agent: String(agent), events: n }))),
     eventTypes: entries(report.eventsByType, count),

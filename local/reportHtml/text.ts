@@ -18,9 +18,9 @@ export function wrapWords(text: string, width: number): string[] {
   return lines.length ? lines : [text];
 }
 
-/** "CASE.CREATED" → "Case created", "RELATED_ITEM.CREATED" → "Related item created". */
+/** "CASE.CREATED" → "Case created"; "CASE.RELATED_ITEM.CREATED" (the lake's name) → "Related item created". */
 export function eventTypeLabel(type: string): string {
-  const words = type.toLowerCase().split(/[._\s]+/).filter(Boolean).join(" ");
+  const words = type.replace(/^CASE\.(?=RELATED_ITEM\.)/, "").toLowerCase().split(/[._\s]+/).filter(Boolean).join(" ");
   return words ? words[0].toUpperCase() + words.slice(1) : type;
 }
 
