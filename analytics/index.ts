@@ -39,5 +39,21 @@ export const DUCKDB_COMPAT_FILE = "duckdbCompat.sql";
 
 export const readAnalyticsSql = (file: string): string => fs.readFileSync(path.join(__dirname, file), "utf8");
 
+/**
+ * A KPI as one whole query: the common table expressions its `-- Requires:` line names (defined
+ * once each in ctes/, in the order given), then its own. This text is what Athena's named query
+ * holds and what DuckDB runs.
+ */
+export function kpiSql(query: KpiQuery): string {
+  const text = readAnalyticsSql(query.file);
+  const required = /^-- Requires: (.+)$/m.exec(text)?.[1].split(",").map((name) => name.trim()) ?? [];
+  if (required.length === 0) return text;
+  const shared = required.map((name) => readAnalyticsSql(`ctes/${name}.sql`).trim()).join(",\n\n");
+  const headerEnd = text.indexOf("\n", text.indexOf("-- Requires:")) + 1;
+  const [header, body] = [text.slice(0, headerEnd), text.slice(headerEnd).trim()];
+  // The KPI's own WITH clause joins the shared one.
+  return `${header}WITH ${shared}${/^WITH\s/i.test(body) ? `,\n\n${body.replace(/^WITH\s+/i, "")}` : `\n\n${body}`}\n`;
+}
+
 /** An AWS view with its table placeholder pointing at ours. */
 export const awsViewSql = (view: KpiQuery, table: string): string => readAnalyticsSql(view.file).split(AWS_TABLE_PLACEHOLDER).join(table);

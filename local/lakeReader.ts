@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { DUCKDB_COMPAT_FILE, KPI_QUERIES, readAnalyticsSql } from "../analytics";
+import { DUCKDB_COMPAT_FILE, KPI_QUERIES, kpiSql, readAnalyticsSql } from "../analytics";
 import { LAKE_TABLES, type LakeTable } from "../analytics/lakeSchema";
 import { duckdbType } from "./lakeTypes";
 import { sqlText } from "./lakeWriter";
@@ -51,7 +51,7 @@ export async function openLake(lakeDir: string): Promise<LakeConnection> {
     query,
     kpis: async () => {
       const results: Record<string, ResultRow[]> = {};
-      for (const kpi of KPI_QUERIES) results[kpi.name] = await query(readAnalyticsSql(kpi.file));
+      for (const kpi of KPI_QUERIES) results[kpi.name] = await query(kpiSql(kpi));
       return results;
     },
     close: () => {

@@ -1,31 +1,10 @@
 -- Open backlog by age: cases neither closed nor deleted, by days since creation, measured to the
 -- latest event in the lake (on a live stack that is minutes ago; for a replay, its end).
 -- Columns: age, cases (buckets without cases are left out).
-WITH case_event AS (
-    SELECT *
-    FROM (
-        SELECT
-            ce.*,
-            ROW_NUMBER() OVER (PARTITION BY ce.event_id ORDER BY ce.data_lake_last_processed_timestamp) AS copy_number
-        FROM case_events AS ce
-    ) AS copies
-    WHERE copy_number = 1
-),
-
-latest_event AS (
-    SELECT *
-    FROM (
-        SELECT
-            case_event.*,
-            ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY event_timestamp DESC, event_id DESC) AS recency
-        FROM case_event
-    ) AS ranked
-    WHERE recency = 1
-),
-
-open_case AS (
-    SELECT date_diff('millisecond', created_timestamp, (SELECT max(event_timestamp) FROM case_event)) / 86400000.0 AS age_days
-    FROM latest_event
+-- Requires: unique_case_event, latest_case_event
+WITH open_case AS (
+    SELECT date_diff('millisecond', created_timestamp, (SELECT max(event_timestamp) FROM unique_case_event)) / 86400000.0 AS age_days
+    FROM latest_case_event
     WHERE event_type <> 'CASE.DELETED' AND coalesce(status, '') <> 'closed' AND created_timestamp IS NOT NULL
 )
 

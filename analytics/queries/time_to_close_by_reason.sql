@@ -1,40 +1,7 @@
--- Time to close by case reason: median and p90 (nearest rank), in seconds, over the cases whose latest
--- field values say closed (deleted cases keep the time they took).
+-- Time to close by case reason: median and p90 (nearest rank), in seconds.
 -- Columns: case_reason, cases, median_seconds, p90_seconds.
-WITH case_event AS (
-    SELECT *
-    FROM (
-        SELECT
-            ce.*,
-            ROW_NUMBER() OVER (PARTITION BY ce.event_id ORDER BY ce.data_lake_last_processed_timestamp) AS copy_number
-        FROM case_events AS ce
-    ) AS copies
-    WHERE copy_number = 1
-),
-
-latest_field_values AS (
-    SELECT *
-    FROM (
-        SELECT
-            case_event.*,
-            ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY event_timestamp DESC, event_id DESC) AS recency
-        FROM case_event
-        WHERE event_type <> 'CASE.DELETED'
-    ) AS ranked
-    WHERE recency = 1
-),
-
-closed_case AS (
-    SELECT
-        coalesce(case_reason, '(none)') AS case_reason,
-        -- Closed when Cases says (last_closed_datetime), else when the closing event happened.
-        CAST(round(date_diff('millisecond', created_timestamp, coalesce(last_closed_timestamp, event_timestamp)) / 1000.0) AS bigint)
-            AS seconds
-    FROM latest_field_values
-    WHERE status = 'closed' AND created_timestamp IS NOT NULL
-),
-
-ranked_case AS (
+-- Requires: unique_case_event, closed_case
+WITH ranked_case AS (
     SELECT
         closed_case.*,
         ROW_NUMBER() OVER (PARTITION BY case_reason ORDER BY seconds) AS position,
