@@ -16,6 +16,8 @@ export const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
  */
 export async function writeLakeRows(connection: DuckDBConnection, lakeDir: string, table: LakeTable, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
+  // DuckDB creates the partition folders but not a missing lake folder above them.
+  fs.mkdirSync(lakeDir, { recursive: true });
   const staging = path.join(os.tmpdir(), `cases-lake-${randomUUID()}.ndjson`);
   fs.writeFileSync(staging, rows.map((row) => JSON.stringify(row)).join("\n"));
   try {
