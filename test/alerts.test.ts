@@ -29,6 +29,14 @@ describe("alert rules", () => {
 });
 
 describe("alert rendering", () => {
+  it("names a custom entity as the performer, not the IAM role it acted through", () => {
+    const event = JSON.parse(sampleBody("04-case-closed.json"));
+    event.detail.performedBy = { user: { customEntity: "Returns portal" }, iamPrincipalArn: "arn:aws:iam::111122223333:role/PortalIntegration" };
+    const alert = renderAlert({ event: parseSample(JSON.stringify(event)), rules: ["status-changed"], changes: [] });
+    expect(alert.text).to.include("By:         Returns portal");
+    expect(alert.body.performedBy).to.equal("Returns portal");
+  });
+
   it("says what changed, from and to, who and when", () => {
     const alert = renderAlert({
       event: parsed("04-case-closed.json"),
