@@ -7,25 +7,28 @@ const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 262_144;
 
 /**
- * One SNS message per alert (`MessageStructure: json`). Every protocol without a key of its own
- * gets "default", so machine subscribers (SQS, Lambda, HTTP(S), Firehose, email-json) get the
- * JSON body once, email readers the text, SMS the subject.
- */
-export function snsMessage(alert: RenderedAlert): string {
-  return JSON.stringify({ default: JSON.stringify(alert.body), email: alert.text, sms: alert.subject });
-}
-
-/**
  * SNS takes XML 1.0 characters only, and the SDK cannot even encode a lone surrogate: one such
  * character in a case title would fail the whole request. They become U+FFFD.
  */
 export const wellFormed = (text: string) => text.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD");
 
+/**
+ * One SNS message per alert (`MessageStructure: json`). Every protocol without a key of its own
+ * gets "default", so machine subscribers (SQS, Lambda, HTTP(S), Firehose, email-json) get the
+ * JSON body once, email readers the text, SMS the subject.
+ */
+export function snsMessage(alert: RenderedAlert): string {
+  // Each string is made well-formed before serializing: JSON.stringify would only escape a bad
+  // character (as \u0007, \ud800), and SNS would decode it straight back into the email.
+  const body = JSON.stringify(alert.body, (_key, value) => (typeof value === "string" ? wellFormed(value) : value));
+  return JSON.stringify({ default: body, email: wellFormed(alert.text), sms: alert.subject });
+}
+
 export function toBatchEntry(alert: RenderedAlert, id: string): PublishBatchRequestEntry {
   return {
     Id: id,
     Subject: alert.subject,
-    Message: wellFormed(snsMessage(alert)),
+    Message: snsMessage(alert),
     MessageStructure: "json",
     MessageAttributes: Object.fromEntries(
       Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: wellFormed(value) }]),

@@ -1,7 +1,11 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = "throttle" | "server-error" | "timeout";
+/**
+ * unprocessed (DynamoDB BatchGetItem/BatchWriteItem only): a 200 that hands every item back
+ * unprocessed, as DynamoDB does under load.
+ */
+export type Fault = "throttle" | "server-error" | "timeout" | "unprocessed";
 
 export interface ProxiedRequest {
   /** DynamoDB or Firehose operation (X-Amz-Target), or SNS Action. */
@@ -19,7 +23,7 @@ export interface FaultRule {
 /** Error bodies in each service's own protocol, so the SDK classifies and retries them as for real. */
 export type ProxiedService = "dynamodb" | "sns" | "firehose";
 
-const FAULT_RESPONSES: Record<ProxiedService, Record<Exclude<Fault, "timeout">, { status: number; type: string; body: string }>> = {
+const FAULT_RESPONSES: Record<ProxiedService, Record<Exclude<Fault, "timeout" | "unprocessed">, { status: number; type: string; body: string }>> = {
   dynamodb: {
     throttle: { status: 400, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ThrottlingException", message: "Rate of requests exceeds the allowed throughput." }) },
     "server-error": { status: 500, type: "application/x-amz-json-1.0", body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error" }) },
@@ -106,6 +110,13 @@ export class FaultProxy {
       if (rule.fault === "timeout") {
         this.held.add(response);
         response.on("close", () => this.held.delete(response));
+        return;
+      }
+      if (rule.fault === "unprocessed") {
+        const { RequestItems } = JSON.parse(proxied.body);
+        const answer = proxied.operation === "BatchGetItem" ? { Responses: {}, UnprocessedKeys: RequestItems } : { UnprocessedItems: RequestItems };
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        response.end(JSON.stringify(answer));
         return;
       }
       const fault = FAULT_RESPONSES[this.service][rule.fault];

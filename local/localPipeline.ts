@@ -142,6 +142,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       reset: async () => {
         await recreateCaseTable(dynamo.endpoint, tableName);
         sns.delivered.length = 0;
+        sns.failEntriesMatching = undefined;
+        sns.refuseRequestsMatching = undefined;
         firehose?.reset();
         fs.rmSync(lakeDir, { recursive: true, force: true });
         for (const proxy of Object.values(proxies)) {

@@ -96,6 +96,13 @@ export function validateEntry(entry: Entry): DeliveredMessage {
  */
 export class SnsStandIn {
   readonly delivered: DeliveredMessage[] = [];
+  /**
+   * Tests' stand-ins for SNS refusing things: entries whose message matches are answered as Failed
+   * in a 200; requests with any such entry are refused whole (as SNS or the SDK refuses a request
+   * with one malformed entry).
+   */
+  failEntriesMatching?: RegExp;
+  refuseRequestsMatching?: RegExp;
   private server?: http.Server;
   endpoint = "";
 
@@ -143,6 +150,9 @@ export class SnsStandIn {
       entries.push(readEntry(params, `PublishBatchRequestEntries.member.${n}.`));
     }
     if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries");
+    if (this.refuseRequestsMatching && entries.some((entry) => this.refuseRequestsMatching!.test(entry.Message ?? ""))) {
+      throw new SnsError("InvalidParameter", "Invalid parameter: one entry of the request is malformed");
+    }
     if (entries.length > MAX_BATCH_ENTRIES) throw new SnsError("TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible");
     const ids = entries.map((entry) => entry.Id ?? "");
     if (new Set(ids).size !== ids.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id");
@@ -153,6 +163,7 @@ export class SnsStandIn {
     const failed: string[] = [];
     for (const entry of entries) {
       try {
+        if (this.failEntriesMatching?.test(entry.Message ?? "")) throw new SnsError("InternalError", "The entry could not be published");
         const delivered = validateEntry(entry);
         this.delivered.push(delivered);
         successful.push(`<member><Id>${xml(entry.Id!)}</Id><MessageId>${delivered.messageId}</MessageId></member>`);

@@ -69,9 +69,12 @@ export async function resetPipeline(): Promise<LocalPipeline> {
   return local;
 }
 
-/** Invokes the function once with these bodies as one SQS batch; returns the failed bodies too. */
-export async function invokeBatch(local: LocalPipeline, bodies: string[]) {
-  const messages = toMessages(bodies).map((message) => ({ ...message, receiveCount: 1 }));
+/**
+ * Invokes the function once with these bodies as one SQS batch; returns the failed bodies too.
+ * A redelivery of failed records says so in its receive count (the function resends their lake rows).
+ */
+export async function invokeBatch(local: LocalPipeline, bodies: string[], receiveCount = 1) {
+  const messages = toMessages(bodies).map((message) => ({ ...message, receiveCount }));
   const response: SQSBatchResponse = await local.host.invoke({ Records: messages.map(sqsRecord) });
   const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
   return { response, failedBodies: messages.filter((message) => failedIds.has(message.messageId)).map((m) => m.body) };
