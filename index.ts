@@ -1,16 +1,20 @@
 /**
  * cases-data-streaming: Amazon Connect Cases changes (event stream turned on by this stack) ->
  * EventBridge rule (this domain only) -> SQS (SSE, DLQ) -> Lambda -> DynamoDB (case state + event
- * history) and SNS alerts (email + any subscriber), watched by alarms and a dashboard.
+ * history), SNS alerts (email + any subscriber) and the analytics lake (Firehose -> S3 Parquet,
+ * Glue, Athena), watched by alarms and a dashboard.
  * Configuration: infra/config.ts; README for the keys.
  */
 import * as aws from "@pulumi/aws";
-import { CaseEventConfiguration } from "./infra/caseEventConfiguration";
-import { CaseEventRule } from "./infra/eventRule";
+import * as pulumi from "@pulumi/pulumi";
 import { AlertTopic } from "./infra/alertTopic";
+import { AnalyticsLake } from "./infra/analyticsLake";
+import { CaseEventConfiguration } from "./infra/caseEventConfiguration";
 import { loadConfig } from "./infra/config";
-import { CaseEventProcessor } from "./infra/processor";
+import { CaseEventRule } from "./infra/eventRule";
 import { CaseOperations } from "./infra/operations";
+import { CaseEventProcessor } from "./infra/processor";
+import { ProcessorRole } from "./infra/processorRole";
 import { CaseEventQueue } from "./infra/queue";
 import { CaseTable } from "./infra/table";
 
@@ -20,14 +24,31 @@ const queue = new CaseEventQueue("case-events", {
   visibilityTimeoutSeconds: config.queueVisibilityTimeoutSeconds,
   maxReceiveCount: config.dlqMaxReceiveCount,
 });
-const rule = new CaseEventRule("case-changes", { domainId: config.casesDomainId, queue: queue.queue });
+const rule = new CaseEventRule("case-changes", {
+  domainId: config.casesDomainId,
+  queue: queue.queue,
+  redrivePrincipalArns: config.redriveRoleArns,
+});
 const table = new CaseTable("cases", { deletionProtection: config.deletionProtection });
-const alerts = new AlertTopic("case-alerts", { emails: config.casesAlertEmail });
+// The processor's identity first: the alert topic and its key admit this role only.
+const processorRole = new ProcessorRole("case-processor");
+const alerts = new AlertTopic("case-alerts", { emails: config.casesAlertEmail, publisherRoleArn: processorRole.role.arn });
+const lake = config.analyticsLake
+  ? new AnalyticsLake("case-lake", {
+    retentionDays: config.lakeRetentionDays,
+    bufferSeconds: config.lakeBufferSeconds,
+    athenaResultRetentionDays: config.athenaResultRetentionDays,
+    athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
+    deletionProtection: config.deletionProtection,
+  })
+  : undefined;
 const processor = new CaseEventProcessor("case-processor", {
   config,
+  role: processorRole.role,
   queue: queue.queue,
   table: table.table,
-  topic: alerts.topic,
+  alerts,
+  lake: lake && { deliveryStreams: lake.deliveryStreams, domainArn: rule.domainArn },
 });
 // Last: the domain starts publishing only once the whole pipeline can take its events.
 const eventStream = new CaseEventConfiguration("case-event-stream", {
@@ -60,3 +81,7 @@ export const logGroupName = processor.logGroup.name;
 export const caseEventFields = eventStream.fields;
 export const dashboardUrl = operations.dashboard.url;
 export const opsTopicArn = operations.opsTopic.arn;
+// Undefined without the lake (and then absent from `pulumi stack output`).
+export const lakeBucket = pulumi.output(lake?.bucket.bucket);
+export const glueDatabase = pulumi.output(lake?.database.name);
+export const athenaWorkgroup = pulumi.output(lake?.workgroup.name);

@@ -1,23 +1,53 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { alertKeyPolicy, alertTopicPolicy } from "./policies";
 
 export interface AlertTopicArgs {
   emails: string[];
+  /** The processor's role: the only identity that may publish, and use the topic's key. */
+  publisherRoleArn: pulumi.Input<string>;
 }
 
-/** The alert topic (encrypted) with one email subscription per address; any other subscriber may join. */
+/** Seven days is KMS's shortest wait before deleting a key; a month leaves time to notice a mistake. */
+export const KEY_DELETION_WINDOW_DAYS = 30;
+
+/**
+ * The alert topic under its own customer managed key (rotated yearly), published to by the
+ * processor only, with one email subscription per address; any subscriber of the account may join.
+ */
 export class AlertTopic extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
+  public readonly key: aws.kms.Key;
 
   constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:AlertTopic", name, {}, opts);
-    this.topic = new aws.sns.Topic(name, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+
+    this.key = new aws.kms.Key(name, {
+      description: "Case alerts (SNS) of cases-data-streaming",
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: pulumi.jsonStringify(alertKeyPolicy({
+        accountRootArn: pulumi.interpolate`arn:${partition.partition}:iam::${accountId}:root`,
+        accountId,
+        publisherRoleArn: args.publisherRoleArn,
+        snsService: pulumi.interpolate`sns.${region}.${partition.dnsSuffix}`,
+      })),
+    }, parent);
+    this.topic = new aws.sns.Topic(name, { kmsMasterKeyId: this.key.arn }, parent);
+    new aws.sns.TopicPolicy(name, {
+      arn: this.topic.arn,
+      policy: pulumi.jsonStringify(alertTopicPolicy({ topicArn: this.topic.arn, publisherRoleArn: args.publisherRoleArn, accountId })),
+    }, parent);
     args.emails.forEach((email, index) => {
       new aws.sns.TopicSubscription(`${name}-email-${index}`, {
         topic: this.topic.arn,
         protocol: "email",
         endpoint: email,
-      }, { parent: this });
+      }, parent);
     });
     this.registerOutputs({ topicArn: this.topic.arn });
   }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AWS_LAKE_RETENTION_DAYS } from "../analytics/lakeSchema";
 import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alertRules";
 import { SystemField } from "../handler/constants";
+import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from "../handler/settings";
 import { isDomainId, wholeNumberIn } from "../handler/validate";
 import { MAX_EVENT_FIELDS } from "./caseEventConfiguration";
 
@@ -31,12 +33,28 @@ export interface StackConfig {
   caseEventFields: string[];
   /** Whether related-item events carry their content (comment text can be personal data). */
   includeRelatedItemContent: boolean;
-  /** Who gets the operational alarms (optional; the ops topic exists either way). */
+  /** Who gets the operational alarms; unset, the case alert addresses (so alarms reach someone). */
   opsAlertEmail: string[];
   /** Alarm when the oldest queued event is older than this. */
   oldestMessageAgeAlarmSeconds: number;
   /** Alarm when no event matched for this long (multiple of 5; 0 = no such alarm). */
   noEventsAlarmMinutes: number;
+  /** IAM roles/users that may send to the queue besides the rule: who runs the DLQ redrive. */
+  redriveRoleArns: string[];
+  /** How far ahead of the function's clock an event may be dated before it is refused. */
+  maxEventClockSkewSeconds: number;
+  /** The analytics lake (S3, Glue, Firehose, Athena); false deploys none of it. */
+  analyticsLake: boolean;
+  /** Days the lake keeps each table's objects (0 = forever); AWS's own lake keeps 25 months. */
+  lakeRetentionDays: number;
+  /** Seconds Firehose buffers rows before writing a Parquet object (60-900). */
+  lakeBufferSeconds: number;
+  /** Days Athena query results are kept. */
+  athenaResultRetentionDays: number;
+  /** Bytes scanned after which the workgroup cancels a query, in MiB (at least 10, Athena's minimum). */
+  athenaBytesScannedCutoffMb: number;
+  /** The Amazon Connect instance the lake's rows name (UUID); unset, taken from each event's performer. */
+  connectInstanceId?: string;
 }
 
 /** What the alerts and the analytics read; everything else stays out of events (and the table). */
@@ -68,6 +86,8 @@ export class ConfigError extends Error {
 export const CONFIG_NAMESPACE = "cases-data-streaming";
 
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+/** An IAM role or user ARN (paths allowed): the identities a queue policy can name in aws:PrincipalArn. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 /**
  * The values Pulumi.dev.yaml and the README show: they pass every format check, so without this a
@@ -103,8 +123,8 @@ function list(read: ReadConfig, key: string): string[] | undefined {
   return raw.split(",").map((entry) => entry.trim()).filter(Boolean);
 }
 
-function emailList(read: ReadConfig, key: string, required: boolean): string[] {
-  const emails = list(read, key) ?? [];
+function emailList(read: ReadConfig, key: string, required: boolean, fallback: string[] = []): string[] {
+  const emails = list(read, key) ?? fallback;
   if (emails.includes(PLACEHOLDERS.casesAlertEmail)) {
     throw new ConfigError(key, PLACEHOLDERS.casesAlertEmail, "replace the placeholder with the addresses that should receive alerts");
   }
@@ -137,6 +157,22 @@ function oneOf<T extends string>(read: ReadConfig, key: string, fallback: T, all
   const value = raw.toUpperCase() as T;
   if (!allowed.includes(value)) throw new ConfigError(key, raw, `must be one of ${allowed.join(", ")}`);
   return value;
+}
+
+function principalArns(read: ReadConfig, key: string): string[] {
+  const arns = list(read, key) ?? [];
+  const bad = arns.find((arn) => !IAM_PRINCIPAL_ARN.test(arn));
+  if (bad !== undefined) {
+    throw new ConfigError(key, bad, "IAM role or user ARNs (arn:aws:iam::<account>:role/<name>), comma-separated or as a YAML list");
+  }
+  return [...new Set(arns)];
+}
+
+function optionalUuid(read: ReadConfig, key: string): string | undefined {
+  const raw = read(key);
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!isDomainId(raw.trim())) throw new ConfigError(key, raw, "a UUID such as 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b");
+  return raw.trim().toLowerCase();
 }
 
 /** Validates every key before anything is created, so a bad value fails `pulumi up` at once. */
@@ -196,9 +232,20 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
     logLevel: oneOf(read, "logLevel", "INFO", LOG_LEVELS),
     caseEventFields,
     includeRelatedItemContent: boolean(read, "includeRelatedItemContent", false),
-    opsAlertEmail: emailList(read, "opsAlertEmail", false),
+    // Unset, alarms go to the case alert addresses: with the defaults they must reach someone.
+    opsAlertEmail: emailList(read, "opsAlertEmail", false, emails),
     oldestMessageAgeAlarmSeconds: integer(read, "oldestMessageAgeAlarmSeconds", 900, 60, 1_209_600),
     noEventsAlarmMinutes,
+    redriveRoleArns: principalArns(read, "redriveRoleArns"),
+    maxEventClockSkewSeconds: integer(read, "maxEventClockSkewSeconds", DEFAULT_MAX_FUTURE_SKEW_SECONDS, 0, 86_400),
+    analyticsLake: boolean(read, "analyticsLake", true),
+    lakeRetentionDays: integer(read, "lakeRetentionDays", AWS_LAKE_RETENTION_DAYS, 0, 36_500),
+    // Firehose buffers up to 900 s; dynamic partitioning refuses zero buffering, and shorter means smaller Parquet objects.
+    lakeBufferSeconds: integer(read, "lakeBufferSeconds", 60, 60, 900),
+    athenaResultRetentionDays: integer(read, "athenaResultRetentionDays", 7, 1, 3_650),
+    // Athena refuses a per-query cutoff under 10 MiB.
+    athenaBytesScannedCutoffMb: integer(read, "athenaBytesScannedCutoffMb", 1_024, 10, 10_000_000),
+    connectInstanceId: optionalUuid(read, "connectInstanceId"),
   };
 }
 

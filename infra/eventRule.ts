@@ -6,6 +6,8 @@ import { DLQ_RETENTION_SECONDS } from "./queue";
 export interface CaseEventRuleArgs {
   domainId: string;
   queue: aws.sqs.Queue;
+  /** Who may send to the queue besides the rule: the identities that run the DLQ redrive. */
+  redrivePrincipalArns: string[];
 }
 
 /** Without a DLQ EventBridge drops an event after 24 h of failed delivery; retry for the full day. */
@@ -13,7 +15,8 @@ const TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 1
 
 /**
  * The rule on the default bus that picks this domain's Cases changes and sends them to the queue,
- * with its own dead-letter queue for deliveries EventBridge gives up on.
+ * with its own dead-letter queue for deliveries EventBridge gives up on. Both queues' policies
+ * admit this rule only (and, on the queue, the redrive identities), over TLS.
  */
 export class CaseEventRule extends pulumi.ComponentResource {
   public readonly rule: aws.cloudwatch.EventRule;
@@ -40,11 +43,15 @@ export class CaseEventRule extends pulumi.ComponentResource {
     const policies = [
       new aws.sqs.QueuePolicy(`${name}-queue`, {
         queueUrl: args.queue.url,
-        policy: pulumi.jsonStringify(eventBridgeSendPolicy(args.queue.arn, this.rule.arn)),
+        policy: pulumi.jsonStringify(eventBridgeSendPolicy({
+          queueArn: args.queue.arn,
+          ruleArn: this.rule.arn,
+          redrivePrincipalArns: args.redrivePrincipalArns,
+        })),
       }, { parent: this }),
       new aws.sqs.QueuePolicy(`${name}-dlq`, {
         queueUrl: this.deadLetterQueue.url,
-        policy: pulumi.jsonStringify(eventBridgeSendPolicy(this.deadLetterQueue.arn, this.rule.arn)),
+        policy: pulumi.jsonStringify(eventBridgeSendPolicy({ queueArn: this.deadLetterQueue.arn, ruleArn: this.rule.arn })),
       }, { parent: this }),
     ];
     new aws.cloudwatch.EventTarget(name, {

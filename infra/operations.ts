@@ -4,7 +4,9 @@ import { metrics as dynamodbMetrics } from "@pulumi/awsx/classic/dynamodb";
 import { metrics as lambdaMetrics } from "@pulumi/awsx/classic/lambda";
 import { metrics as sqsMetrics } from "@pulumi/awsx/classic/sqs";
 import * as pulumi from "@pulumi/pulumi";
+import { KEY_DELETION_WINDOW_DAYS } from "./alertTopic";
 import { stackScopedName } from "./naming";
+import { alarmKeyPolicy, alarmTopicPolicy } from "./policies";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "./processor";
 
 export interface CaseOperationsArgs {
@@ -29,20 +31,45 @@ const handlerMetric = (name: string, statistic: cloudwatch.MetricStatistic = "Su
   new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, name, dimensions: { service: SERVICE_NAME }, statistic, period: FIVE_MINUTES });
 
 /**
+ * Alarm names start with this, so the ops topic's and its key's policies can name this stack's
+ * alarms (aws:SourceArn) before they exist: the topic's ARN is part of every alarm.
+ */
+export const alarmNamePrefix = (stack?: string) => `${stackScopedName("alarm", "-", stack)}-`;
+
+/**
  * What an on-call engineer watches: alarms to an ops topic and a dashboard, both built from
  * typed metrics bound to the stack's resources.
  */
 export class CaseOperations extends pulumi.ComponentResource {
   public readonly opsTopic: aws.sns.Topic;
+  public readonly opsKey: aws.kms.Key;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
   public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(name: string, args: CaseOperationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseOperations", name, {}, opts);
     const parent = { parent: this };
-    // Unencrypted on purpose: CloudWatch cannot publish to a topic under the aws/sns key, and alarm
-    // notifications carry no case data.
-    this.opsTopic = new aws.sns.Topic(`${name}-alarms`, {}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const alarmArnPattern = pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmNamePrefix()}*`;
+    // A customer managed key of its own: CloudWatch cannot publish to a topic under the aws/sns key,
+    // and this key's policy lets CloudWatch use it for these alarms only.
+    this.opsKey = new aws.kms.Key(`${name}-alarms`, {
+      description: "Operational alarms (SNS) of cases-data-streaming",
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: pulumi.jsonStringify(alarmKeyPolicy({
+        accountRootArn: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
+        accountId,
+        alarmArnPattern,
+      })),
+    }, parent);
+    this.opsTopic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.opsKey.arn }, parent);
+    new aws.sns.TopicPolicy(`${name}-alarms`, {
+      arn: this.opsTopic.arn,
+      policy: pulumi.jsonStringify(alarmTopicPolicy({ topicArn: this.opsTopic.arn, alarmArnPattern, accountId })),
+    }, parent);
     args.opsEmails.forEach((email, index) => {
       new aws.sns.TopicSubscription(`${name}-alarms-email-${index}`, { topic: this.opsTopic.arn, protocol: "email", endpoint: email }, parent);
     });
@@ -61,6 +88,7 @@ export class CaseOperations extends pulumi.ComponentResource {
     // Most alarms fire on the first occurrence: any DLQ message, error, throttle or failed delivery.
     const alarm = (id: string, metric: cloudwatch.Metric, alarmDescription: string, overrides: Partial<cloudwatch.AlarmArgs> = {}) =>
       metric.createAlarm(`${name}-${id}`, {
+        name: `${alarmNamePrefix()}${id}`,
         threshold: 1,
         evaluationPeriods: 1,
         treatMissingData: "notBreaching",
@@ -75,7 +103,7 @@ export class CaseOperations extends pulumi.ComponentResource {
       alarm("oldest-message-age", oldestMessage, "Case events wait longer than configured in the queue: the processor is failing or too slow.",
         { threshold: args.oldestMessageAgeSeconds, evaluationPeriods: 5, datapointsToAlarm: 5 }),
       alarm("function-errors", errors, "The processor failed whole invocations (init errors, timeouts, crashes)."),
-      alarm("function-throttles", throttles, "The processor was throttled: account concurrency is exhausted."),
+      alarm("function-throttles", throttles, "The processor was throttled: more invocations than its reserved concurrency (maxConcurrency)."),
       alarm("eventbridge-failed-invocations", failedDeliveries, "EventBridge failed to deliver Cases events to the queue (policy or encryption problem)."),
       ...(args.noEventsMinutes > 0
         ? [alarm("no-events", matched, `No Cases event matched the rule for ${args.noEventsMinutes} minutes: is the domain's event stream on?`,

@@ -4,8 +4,12 @@ import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE } from "../handler/constants";
 
 /**
  * Pure builders for the event pattern and the policy documents, so tests can check them under
- * mocks as values. Each grants only what the pipeline uses.
+ * mocks as values (and evaluate them, test/helpers/iamPolicy.ts). Each grants only what the
+ * pipeline uses; resource policies also deny what an IAM policy elsewhere in the account could allow.
  */
+
+type Input = pulumi.Input<string>;
+const VERSION = "2012-10-17";
 
 /** Matches Cases changes of one domain only: its ARN is always the first of `resources`. */
 export const caseEventPattern = (domainArn: string) => ({
@@ -14,9 +18,33 @@ export const caseEventPattern = (domainArn: string) => ({
   resources: [domainArn],
 });
 
-/** Lets EventBridge deliver to a queue, and only on behalf of the given rule. */
-export const eventBridgeSendPolicy = (queueArn: pulumi.Input<string>, ruleArn: pulumi.Input<string>): aws.iam.PolicyDocument => ({
-  Version: "2012-10-17",
+/** Refuses any request that does not arrive over TLS. */
+const denyWithoutTls = (action: string | string[], resource: Input | Input[]): aws.iam.PolicyStatement => ({
+  Sid: "DenyWithoutTls",
+  Effect: "Deny",
+  Principal: "*",
+  Action: action,
+  Resource: resource,
+  Condition: { Bool: { "aws:SecureTransport": "false" } },
+});
+
+export interface EventBridgeSendPolicyArgs {
+  queueArn: Input;
+  ruleArn: Input;
+  /**
+   * Identities that may also send: `aws sqs start-message-move-task` (the DLQ redrive) sends to the
+   * queue as its caller, which the rule-only Deny would otherwise refuse.
+   */
+  redrivePrincipalArns?: string[];
+}
+
+/**
+ * Lets EventBridge deliver to a queue only on behalf of the given rule, and denies SendMessage to
+ * everyone else: without the Deny, any principal of the account whose IAM policy allows
+ * sqs:SendMessage could inject events.
+ */
+export const eventBridgeSendPolicy = ({ queueArn, ruleArn, redrivePrincipalArns = [] }: EventBridgeSendPolicyArgs): aws.iam.PolicyDocument => ({
+  Version: VERSION,
   Statement: [
     {
       Sid: "EventBridgeRuleSends",
@@ -26,19 +54,162 @@ export const eventBridgeSendPolicy = (queueArn: pulumi.Input<string>, ruleArn: p
       Resource: queueArn,
       Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
     },
+    {
+      Sid: "OnlyTheRuleSends",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:SendMessage",
+      Resource: queueArn,
+      Condition: {
+        ArnNotEquals: {
+          "aws:SourceArn": ruleArn,
+          ...(redrivePrincipalArns.length > 0 ? { "aws:PrincipalArn": redrivePrincipalArns } : {}),
+        },
+      },
+    },
+    denyWithoutTls("sqs:*", queueArn),
+  ],
+});
+
+/** A queue only SQS itself writes to (the processor's DLQ): requests over TLS only. */
+export const tlsOnlyQueuePolicy = (queueArn: Input): aws.iam.PolicyDocument => ({
+  Version: VERSION,
+  Statement: [denyWithoutTls("sqs:*", queueArn)],
+});
+
+/** Topic subscriptions come from this account only (any protocol, any endpoint it chooses). */
+const subscribersFromAccount = (topicArn: Input, accountId: Input): aws.iam.PolicyStatement => ({
+  Sid: "SubscribeFromThisAccountOnly",
+  Effect: "Deny",
+  Principal: "*",
+  Action: "sns:Subscribe",
+  Resource: topicArn,
+  Condition: { StringNotEquals: { "aws:PrincipalAccount": accountId } },
+});
+
+export interface AlertTopicPolicyArgs {
+  topicArn: Input;
+  /** The processor's role: the only publisher of case alerts. */
+  publisherRoleArn: Input;
+  accountId: Input;
+}
+
+export const alertTopicPolicy = (args: AlertTopicPolicyArgs): aws.iam.PolicyDocument => ({
+  Version: VERSION,
+  Statement: [
+    { Sid: "ProcessorPublishes", Effect: "Allow", Principal: { AWS: args.publisherRoleArn }, Action: "sns:Publish", Resource: args.topicArn },
+    {
+      Sid: "OnlyTheProcessorPublishes",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: args.topicArn,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": args.publisherRoleArn } },
+    },
+    subscribersFromAccount(args.topicArn, args.accountId),
+    denyWithoutTls(["sns:Publish", "sns:Subscribe"], args.topicArn),
+  ],
+});
+
+export interface AlarmTopicPolicyArgs {
+  topicArn: Input;
+  /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<stack's alarm prefix>*` */
+  alarmArnPattern: Input;
+  accountId: Input;
+}
+
+/** The ops topic: only this stack's CloudWatch alarms publish to it. */
+export const alarmTopicPolicy = (args: AlarmTopicPolicyArgs): aws.iam.PolicyDocument => ({
+  Version: VERSION,
+  Statement: [
+    {
+      Sid: "AlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: args.topicArn,
+      Condition: { ArnLike: { "aws:SourceArn": args.alarmArnPattern }, StringEquals: { "aws:SourceAccount": args.accountId } },
+    },
+    {
+      Sid: "OnlyTheseAlarmsPublish",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: args.topicArn,
+      Condition: { ArnNotLike: { "aws:SourceArn": args.alarmArnPattern } },
+    },
+    subscribersFromAccount(args.topicArn, args.accountId),
+    denyWithoutTls(["sns:Publish", "sns:Subscribe"], args.topicArn),
+  ],
+});
+
+/** What publishing to a topic under a customer managed key takes (SNS encrypts with a data key). */
+export const TOPIC_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
+
+/** The account administers the key (and may delegate its use by IAM), so it never becomes unmanageable. */
+const accountAdministersKey = (accountRootArn: Input): aws.iam.PolicyStatement => ({
+  Sid: "AccountAdministersKey",
+  Effect: "Allow",
+  Principal: { AWS: accountRootArn },
+  Action: "kms:*",
+  Resource: "*",
+});
+
+export interface AlertKeyPolicyArgs {
+  /** `arn:<partition>:iam::<account>:root` */
+  accountRootArn: Input;
+  accountId: Input;
+  publisherRoleArn: Input;
+  /** `sns.<region>.<dnsSuffix>`: the key serves SNS only. */
+  snsService: Input;
+}
+
+export const alertKeyPolicy = (args: AlertKeyPolicyArgs): aws.iam.PolicyDocument => ({
+  Version: VERSION,
+  Statement: [
+    accountAdministersKey(args.accountRootArn),
+    {
+      Sid: "ProcessorEncryptsAlerts",
+      Effect: "Allow",
+      Principal: { AWS: args.publisherRoleArn },
+      Action: TOPIC_KEY_ACTIONS,
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": args.snsService, "kms:CallerAccount": args.accountId } },
+    },
+  ],
+});
+
+export interface AlarmKeyPolicyArgs {
+  accountRootArn: Input;
+  accountId: Input;
+  alarmArnPattern: Input;
+}
+
+/** CloudWatch cannot publish to an encrypted topic unless the key lets it, scoped to these alarms. */
+export const alarmKeyPolicy = (args: AlarmKeyPolicyArgs): aws.iam.PolicyDocument => ({
+  Version: VERSION,
+  Statement: [
+    accountAdministersKey(args.accountRootArn),
+    {
+      Sid: "AlarmsEncryptNotifications",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: TOPIC_KEY_ACTIONS,
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": args.alarmArnPattern } },
+    },
   ],
 });
 
 export const lambdaAssumeRolePolicy: aws.iam.PolicyDocument = {
-  Version: "2012-10-17",
+  Version: VERSION,
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 };
 
-/** What the handler calls (see handler/store.ts and handler/publish.ts), and nothing else. */
+/** What the handler calls (handler/store.ts): conditional writes and batched reads, no GetItem. */
 export const TABLE_ACTIONS = [
   "dynamodb:BatchGetItem",
   "dynamodb:BatchWriteItem",
-  "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
 ];
@@ -52,14 +223,19 @@ export const QUEUE_CONSUMER_ACTIONS = [
 
 export interface ProcessorPolicyArgs {
   /** `<log group ARN>:*`: the function's own log streams. */
-  logStreamsArn: pulumi.Input<string>;
-  tableArn: pulumi.Input<string>;
-  topicArn: pulumi.Input<string>;
-  queueArn: pulumi.Input<string>;
+  logStreamsArn: Input;
+  tableArn: Input;
+  topicArn: Input;
+  /** The alert topic's key, used only through SNS (`snsService`). */
+  topicKeyArn: Input;
+  snsService: Input;
+  queueArn: Input;
+  /** With the lake: its two delivery streams and the domain whose field and template names rows carry. */
+  lake?: { deliveryStreamArns: Input[]; domainArn: Input };
 }
 
 export const processorPolicy = (args: ProcessorPolicyArgs): aws.iam.PolicyDocument => ({
-  Version: "2012-10-17",
+  Version: VERSION,
   Statement: [
     {
       Sid: "WriteOwnLogs",
@@ -69,6 +245,19 @@ export const processorPolicy = (args: ProcessorPolicyArgs): aws.iam.PolicyDocume
     },
     { Sid: "StoreCaseEvents", Effect: "Allow", Action: TABLE_ACTIONS, Resource: args.tableArn },
     { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+    {
+      Sid: "EncryptAlerts",
+      Effect: "Allow",
+      Action: TOPIC_KEY_ACTIONS,
+      Resource: args.topicKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": args.snsService } },
+    },
     { Sid: "ConsumeCaseEvents", Effect: "Allow", Action: QUEUE_CONSUMER_ACTIONS, Resource: args.queueArn },
+    ...(args.lake
+      ? [
+        { Sid: "SendLakeRows", Effect: "Allow", Action: "firehose:PutRecordBatch", Resource: args.lake.deliveryStreamArns },
+        { Sid: "ReadDomainNames", Effect: "Allow", Action: ["cases:ListFields", "cases:ListTemplates"], Resource: args.lake.domainArn },
+      ] as aws.iam.PolicyStatement[]
+      : []),
   ],
 });

@@ -1,16 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { LakeTableName } from "../analytics/lakeSchema";
 import { createLambdaHandler } from "../handler";
 import { HandlerEnv } from "../handler/settings";
 import packageJson from "../package.json";
 import type { StackConfig } from "./config";
-import { lambdaAssumeRolePolicy, processorPolicy } from "./policies";
+import { processorPolicy } from "./policies";
 
 export interface CaseEventProcessorArgs {
   config: StackConfig;
+  /** ProcessorRole's role; this component grants it what the function does. */
+  role: aws.iam.Role;
   queue: aws.sqs.Queue;
   table: aws.dynamodb.Table;
-  topic: aws.sns.Topic;
+  alerts: { topic: aws.sns.Topic; key: aws.kms.Key };
+  /** With the lake: its delivery streams, and the domain whose field and template names the rows carry. */
+  lake?: { deliveryStreams: Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>; domainArn: pulumi.Input<string> };
 }
 
 export const LOG_RETENTION_DAYS = 30;
@@ -26,7 +31,34 @@ export const ARCHIVE_EXCLUDED_PACKAGES = [
   ...Object.keys(packageJson.optionalDependencies),
 ];
 
-/** The Lambda behind the queue (handler/), its least-privilege role, log group and event source. */
+export interface FunctionEnvironmentArgs {
+  tableName: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+  /** Delivery stream names by table, when the stack has a lake. */
+  lakeStreamNames?: Record<LakeTableName, pulumi.Input<string>>;
+}
+
+/** Every setting the handler reads (handler/settings.ts); the lake's only when there is a lake. */
+export const functionEnvironment = (config: StackConfig, args: FunctionEnvironmentArgs): Record<string, pulumi.Input<string>> => ({
+  [HandlerEnv.tableName]: args.tableName,
+  [HandlerEnv.topicArn]: args.topicArn,
+  [HandlerEnv.domainId]: config.casesDomainId,
+  [HandlerEnv.alertRules]: config.alertRules.join(","),
+  [HandlerEnv.retentionDays]: String(config.historyRetentionDays),
+  [HandlerEnv.maxFutureSkewSeconds]: String(config.maxEventClockSkewSeconds),
+  ...(args.lakeStreamNames
+    ? {
+      [HandlerEnv.lakeCaseEventsStream]: args.lakeStreamNames.case_events,
+      [HandlerEnv.lakeRelatedItemEventsStream]: args.lakeStreamNames.case_related_item_events,
+      ...(config.connectInstanceId ? { [HandlerEnv.connectInstanceId]: config.connectInstanceId } : {}),
+    }
+    : {}),
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  POWERTOOLS_LOG_LEVEL: config.logLevel,
+});
+
+/** The Lambda behind the queue (handler/), its role's least-privilege policy, log group and event source. */
 export class CaseEventProcessor extends pulumi.ComponentResource {
   public readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
   public readonly logGroup: aws.cloudwatch.LogGroup;
@@ -34,40 +66,46 @@ export class CaseEventProcessor extends pulumi.ComponentResource {
 
   constructor(name: string, args: CaseEventProcessorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseEventProcessor", name, {}, opts);
-    const { config } = args;
-    this.logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: LOG_RETENTION_DAYS }, { parent: this });
-    const role = new aws.iam.Role(name, { assumeRolePolicy: pulumi.jsonStringify(lambdaAssumeRolePolicy) }, { parent: this });
+    const { config, lake } = args;
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent).region;
+    this.logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: LOG_RETENTION_DAYS }, parent);
     const policy = new aws.iam.RolePolicy(name, {
-      role: role.id,
+      role: args.role.id,
       policy: pulumi.jsonStringify(processorPolicy({
         logStreamsArn: pulumi.interpolate`${this.logGroup.arn}:*`,
         tableArn: args.table.arn,
-        topicArn: args.topic.arn,
+        topicArn: args.alerts.topic.arn,
+        topicKeyArn: args.alerts.key.arn,
+        snsService: pulumi.interpolate`sns.${region}.${partition.dnsSuffix}`,
         queueArn: args.queue.arn,
+        lake: lake && { deliveryStreamArns: Object.values(lake.deliveryStreams).map((stream) => stream.arn), domainArn: lake.domainArn },
       })),
-    }, { parent: this });
+    }, parent);
 
     // Passing `role` keeps CallbackFunction from attaching its nine *FullAccess managed policies.
     this.function = new aws.lambda.CallbackFunction(name, {
       callbackFactory: createLambdaHandler,
-      role,
+      role: args.role,
       runtime: aws.lambda.Runtime.NodeJS22dX,
       architectures: ["arm64"],
       memorySize: config.lambdaMemoryMb,
       timeout: config.lambdaTimeoutSeconds,
+      // At least the event source's maximumConcurrency: otherwise other functions' load could throttle
+      // this one, and each throttled receive counts towards a message's dlqMaxReceiveCount.
+      reservedConcurrentExecutions: config.maxConcurrency,
       codePathOptions: { extraExcludePackages: ARCHIVE_EXCLUDED_PACKAGES },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: config.logLevel },
       environment: {
-        variables: {
-          [HandlerEnv.tableName]: args.table.name,
-          [HandlerEnv.topicArn]: args.topic.arn,
-          [HandlerEnv.domainId]: config.casesDomainId,
-          [HandlerEnv.alertRules]: config.alertRules.join(","),
-          [HandlerEnv.retentionDays]: String(config.historyRetentionDays),
-          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-          POWERTOOLS_LOG_LEVEL: config.logLevel,
-        },
+        variables: functionEnvironment(config, {
+          tableName: args.table.name,
+          topicArn: args.alerts.topic.arn,
+          lakeStreamNames: lake && {
+            case_events: lake.deliveryStreams.case_events.name,
+            case_related_item_events: lake.deliveryStreams.case_related_item_events.name,
+          },
+        }),
       },
     }, { parent: this, dependsOn: [policy] });
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { tlsOnlyQueuePolicy } from "./policies";
 
 export interface CaseEventQueueArgs {
   visibilityTimeoutSeconds: number;
@@ -9,7 +10,10 @@ export interface CaseEventQueueArgs {
 /** SQS's longest retention: a message that failed has two weeks to be inspected and redriven. */
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
-/** The buffer between EventBridge and the processor, with its dead-letter queue. Both SSE-SQS. */
+/**
+ * The buffer between EventBridge and the processor, with its dead-letter queue. Both SSE-SQS; the
+ * queue's policy (who may send) belongs to the rule that sends to it (CaseEventRule).
+ */
 export class CaseEventQueue extends pulumi.ComponentResource {
   public readonly queue: aws.sqs.Queue;
   public readonly deadLetterQueue: aws.sqs.Queue;
@@ -31,6 +35,10 @@ export class CaseEventQueue extends pulumi.ComponentResource {
     new aws.sqs.RedriveAllowPolicy(`${name}-dlq`, {
       queueUrl: this.deadLetterQueue.url,
       redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
+    }, { parent: this });
+    new aws.sqs.QueuePolicy(`${name}-dlq`, {
+      queueUrl: this.deadLetterQueue.url,
+      policy: pulumi.jsonStringify(tlsOnlyQueuePolicy(this.deadLetterQueue.arn)),
     }, { parent: this });
     this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url });
   }

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface RegisteredResource {
@@ -17,7 +19,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
     this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, urn: args.name });
-    const id = `${args.name}-id`;
+    let id = `${args.name}-id`;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}:${resource}`;
     const physical = args.inputs.name ?? `${args.name}-physical`;
     const state: Record<string, any> = { ...args.inputs, name: physical };
@@ -43,6 +45,28 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         break;
       case "aws:iam/role:Role":
         state.arn = `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}`;
+        break;
+      case "aws:kms/key:Key":
+        state.keyId = id;
+        state.arn = arn("kms", `key/${id}`);
+        break;
+      case "aws:s3/bucket:Bucket":
+        // A bucket's id is its name.
+        state.bucket = args.inputs.bucket ?? `${args.name}-physical`;
+        state.arn = `arn:aws:s3:::${state.bucket}`;
+        id = state.bucket;
+        break;
+      case "aws:glue/catalogDatabase:CatalogDatabase":
+        state.arn = arn("glue", `database/${physical}`);
+        break;
+      case "aws:glue/catalogTable:CatalogTable":
+        state.arn = arn("glue", `table/${args.inputs.databaseName}/${physical}`);
+        break;
+      case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+        state.arn = arn("firehose", `deliverystream/${physical}`);
+        break;
+      case "aws:athena/workgroup:Workgroup":
+        state.arn = arn("athena", `workgroup/${physical}`);
         break;
       default:
         state.arn = arn("mock", physical);
@@ -90,4 +114,47 @@ export function useMocks(config: Record<string, string>): RecordingMocks {
   setStackConfig(config);
   pulumi.runtime.setMocks(mocks, TEST_PROJECT, "test", false);
   return mocks;
+}
+
+/**
+ * The tests' second configuration (run in a child process): the defaults, a domain and an alert
+ * address only, without the lake, and with a redrive role for the queue policy's exemption.
+ */
+export const LAKELESS_STACK_CONFIG: Record<string, string> = {
+  casesDomainId: "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b",
+  casesAlertEmail: "oncall@example.com",
+  analyticsLake: "false",
+  redriveRoleArns: `arn:aws:iam::${TEST_ACCOUNT}:role/ops/cases-redrive`,
+};
+
+/** What a run registered, as plain data: what a child process can hand back. */
+export interface ProgramRecord {
+  resources: Omit<RegisteredResource, "urn">[];
+  outputs: Record<string, unknown>;
+}
+
+const RECORD_LINE = "program-record:";
+const childRuns = new Map<string, Promise<ProgramRecord>>();
+
+/**
+ * Runs the program under mocks with another stack config in a child process (a process runs the
+ * program only once, local/program.ts), once per config for the whole test run.
+ */
+export function synthesizeInChildProcess(config: Record<string, string>): Promise<ProgramRecord> {
+  const key = JSON.stringify(config);
+  const running = childRuns.get(key) ?? new Promise<ProgramRecord>((resolve, reject) => {
+    const script = `require(${JSON.stringify(path.join(__dirname, "program"))}).synthesizeProgram(${key}).then(({ mocks, outputs }) => {
+      const resources = mocks.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+      process.stdout.write(${JSON.stringify(RECORD_LINE)} + JSON.stringify({ resources, outputs }) + "\\n", () => process.exit(0));
+    }, (error) => { console.error(error); process.exit(1); });`;
+    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script],
+      { cwd: path.resolve(__dirname, ".."), maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const line = stdout.split("\n").find((candidate) => candidate.startsWith(RECORD_LINE));
+        if (error || !line) return reject(new Error(`the program did not run with ${key}: ${error?.message ?? ""}\n${stderr}`));
+        resolve(JSON.parse(line.slice(RECORD_LINE.length)));
+      });
+  });
+  childRuns.set(key, running);
+  return running;
 }

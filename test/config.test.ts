@@ -36,9 +36,17 @@ describe("stack config", () => {
       caseEventFields: ["status", "title", "reference_number", "case_reason", "assigned_user", "assigned_queue",
         "created_datetime", "last_updated_datetime", "last_closed_datetime"],
       includeRelatedItemContent: false,
-      opsAlertEmail: [],
+      opsAlertEmail: ["oncall@example.com"],
       oldestMessageAgeAlarmSeconds: 900,
       noEventsAlarmMinutes: 0,
+      redriveRoleArns: [],
+      maxEventClockSkewSeconds: 300,
+      analyticsLake: true,
+      lakeRetentionDays: 761,
+      lakeBufferSeconds: 60,
+      athenaResultRetentionDays: 7,
+      athenaBytesScannedCutoffMb: 1024,
+      connectInstanceId: undefined,
     });
   });
 
@@ -60,6 +68,14 @@ describe("stack config", () => {
     ["opsAlertEmail", "ops@example.com", "opsAlertEmail", ["ops@example.com"]],
     ["oldestMessageAgeAlarmSeconds", "120", "oldestMessageAgeAlarmSeconds", 120],
     ["noEventsAlarmMinutes", "30", "noEventsAlarmMinutes", 30],
+    ["redriveRoleArns", "arn:aws:iam::111122223333:role/ops/redrive", "redriveRoleArns", ["arn:aws:iam::111122223333:role/ops/redrive"]],
+    ["maxEventClockSkewSeconds", "0", "maxEventClockSkewSeconds", 0],
+    ["analyticsLake", "false", "analyticsLake", false],
+    ["lakeRetentionDays", "0", "lakeRetentionDays", 0],
+    ["lakeBufferSeconds", "900", "lakeBufferSeconds", 900],
+    ["athenaResultRetentionDays", "30", "athenaResultRetentionDays", 30],
+    ["athenaBytesScannedCutoffMb", "10", "athenaBytesScannedCutoffMb", 10],
+    ["connectInstanceId", "A1B2C3D4-0000-4000-8000-00000000000F", "connectInstanceId", "a1b2c3d4-0000-4000-8000-00000000000f"],
   ];
   for (const [key, value, field, expected] of NON_DEFAULTS) {
     it(`reads ${key} into ${field}`, () => {
@@ -104,6 +120,34 @@ describe("stack config", () => {
   it("rejects a case event field id with spaces", () => rejects({ caseEventFields: "status, my field" }, "caseEventFields", '"my field"'));
 
   it("rejects a malformed ops email", () => rejects({ opsAlertEmail: "ops@" }, "opsAlertEmail", '"ops@"'));
+  it("sends alarms to the case alert addresses when no ops address is set", () => {
+    expect(parse({ ...VALID, casesAlertEmail: "a@example.com,b@example.com" }).opsAlertEmail).to.deep.equal(["a@example.com", "b@example.com"]);
+  });
+  it("sends alarms to no one only when asked with an empty list", () => {
+    expect(parse({ ...VALID, opsAlertEmail: "[]" }).opsAlertEmail).to.deep.equal([]);
+  });
+
+  it("reads redrive identities as a list of role and user ARNs, paths included", () => {
+    const arns = ["arn:aws:iam::111122223333:role/ops/Redrive-Role", "arn:aws-us-gov:iam::111122223333:user/alice"];
+    expect(parse({ ...VALID, redriveRoleArns: JSON.stringify(arns) }).redriveRoleArns).to.deep.equal(arns);
+  });
+  it("rejects a redrive ARN that is not an IAM role or user", () =>
+    rejects({ redriveRoleArns: "arn:aws:iam::111122223333:role/ok,arn:aws:sts::111122223333:assumed-role/ops/session" },
+      "redriveRoleArns", '"arn:aws:sts::111122223333:assumed-role/ops/session"', "IAM role or user ARNs"));
+  it("rejects a redrive ARN without an account", () => rejects({ redriveRoleArns: "arn:aws:iam:::role/ops" }, "redriveRoleArns", "IAM role or user ARNs"));
+  it("rejects a wildcard redrive ARN", () => rejects({ redriveRoleArns: "arn:aws:iam::111122223333:role/*" }, "redriveRoleArns", "role/*"));
+
+  it("rejects a lake retention outside 0-36500", () => rejects({ lakeRetentionDays: "36501" }, "lakeRetentionDays", "from 0 to 36500"));
+  it("rejects a Firehose buffer outside 60-900 seconds", () => {
+    rejects({ lakeBufferSeconds: "59" }, "lakeBufferSeconds", "from 60 to 900");
+    rejects({ lakeBufferSeconds: "901" }, "lakeBufferSeconds", "from 60 to 900");
+  });
+  it("rejects an Athena result retention outside 1-3650", () => rejects({ athenaResultRetentionDays: "0" }, "athenaResultRetentionDays", "from 1 to 3650"));
+  it("rejects a scan cutoff under Athena's 10 MB minimum", () => rejects({ athenaBytesScannedCutoffMb: "9" }, "athenaBytesScannedCutoffMb", "from 10 to 10000000"));
+  it("rejects a clock skew above a day", () => rejects({ maxEventClockSkewSeconds: "86401" }, "maxEventClockSkewSeconds", "from 0 to 86400"));
+  it("rejects a non-boolean analyticsLake", () => rejects({ analyticsLake: "no" }, "analyticsLake", "true or false"));
+  it("rejects a Connect instance id that is not a UUID", () =>
+    rejects({ connectInstanceId: "arn:aws:connect:us-east-1:111122223333:instance/abc" }, "connectInstanceId", "UUID"));
   it("rejects a no-events period that is not a multiple of 5", () => rejects({ noEventsAlarmMinutes: "7" }, "noEventsAlarmMinutes", "multiple of 5"));
 
   it("refuses the placeholders of Pulumi.dev.yaml, asking for the real values", () => {

@@ -126,8 +126,8 @@ describe("the data model", () => {
     it("round-trip maps whose keys are __proto__, constructor or toString", () => {
       const fields = nullMap<string | number>();
       fields["__proto__"] = "p";
-      fields.constructor = 7;
-      fields.toString = "t";
+      fields["constructor" as string] = 7;
+      fields["toString" as string] = "t";
       const back = fromAttributes(toAttributes({ fields, ids: new Set(["a", "b"]), none: null }));
       expect(Object.keys(back.fields as object)).to.deep.equal(["__proto__", "constructor", "toString"]);
       expect(Object.hasOwn(back.fields as object, "__proto__")).to.equal(true);

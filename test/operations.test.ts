@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { alarmNamePrefix } from "../infra/operations";
 import { synthesizeProgram } from "../local/program";
-import type { RecordingMocks } from "../local/pulumiMocks";
+import { LAKELESS_STACK_CONFIG, type RecordingMocks, synthesizeInChildProcess } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 type MetricRow = [string, string, ...unknown[]];
@@ -61,6 +62,35 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
     }
     const subscription = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").find((s) => s.inputs.topic === opsTopicArn());
     expect(subscription?.inputs).to.deep.include({ protocol: "email", endpoint: "ops@example.com" });
+  });
+
+  it("sends alarms to the case alert addresses when no ops address is configured", async () => {
+    // opsAlertEmail unset there.
+    const { resources } = await synthesizeInChildProcess(LAKELESS_STACK_CONFIG);
+    const opsTopic = resources.find((resource) => resource.type === "aws:sns/topic:Topic" && resource.name === "case-pipeline-ops-alarms")!;
+    const subscriptions = resources.filter((resource) => resource.type === "aws:sns/topicSubscription:TopicSubscription" &&
+      resource.inputs.topic === `arn:aws:sns:us-east-1:111122223333:${opsTopic.name}-physical`);
+    expect(subscriptions.map((subscription) => [subscription.inputs.protocol, subscription.inputs.endpoint]))
+      .to.deep.equal([["email", LAKELESS_STACK_CONFIG.casesAlertEmail]]);
+  });
+
+  it("encrypts the ops topic with its own customer managed key, rotated", () => {
+    const key = mocks.ofType("aws:kms/key:Key").find((resource) => resource.name === "case-pipeline-ops-alarms")!;
+    const topic = mocks.ofType("aws:sns/topic:Topic").find((resource) => resource.name === "case-pipeline-ops-alarms")!;
+    expect(topic.inputs.kmsMasterKeyId).to.equal("arn:aws:kms:us-east-1:111122223333:key/case-pipeline-ops-alarms-id");
+    expect(key.inputs).to.include({ enableKeyRotation: true, deletionWindowInDays: 30 });
+  });
+
+  it("names every alarm under the stack's prefix, which the ops topic's and key's policies admit", () => {
+    const pattern = `arn:aws:cloudwatch:us-east-1:111122223333:alarm:${alarmNamePrefix()}*`;
+    expect(alarmNamePrefix()).to.equal("cases-data-streaming-test-alarm-");
+    for (const resource of mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      expect(resource.inputs.name, resource.name).to.equal(`${alarmNamePrefix()}${resource.name.replace("case-pipeline-ops-", "")}`);
+    }
+    for (const type of ["aws:sns/topicPolicy:TopicPolicy", "aws:kms/key:Key"]) {
+      const document = mocks.ofType(type).find((resource) => resource.name === "case-pipeline-ops-alarms")!.inputs.policy;
+      expect(document, type).to.include(JSON.stringify(pattern));
+    }
   });
 
   it("builds a dashboard of the pipeline's and the handler's metrics, bound to this stack's resources", () => {

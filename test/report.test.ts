@@ -61,11 +61,11 @@ describe("the analytics report", function () {
     const local = await resetPipeline();
     await invokeBatch(local, [
       sampleBody("01-case-created.json"),
-      variant("01-case-created.json", CASE_C, { at: "2026-11-25T09:15:03.000Z", createdAt: "2026-11-25T09:15:03.000Z" }),
+      variant("01-case-created.json", CASE_C, { at: "2026-11-23T09:15:03.000Z", createdAt: "2026-11-23T09:15:03.000Z" }),
     ]);
     await local.firehose!.flush();
     const report = await buildReport(local.lakeDir);
-    expect(report.asOf).to.equal("2026-11-25T09:15:03.000Z");
+    expect(report.asOf).to.equal("2026-11-23T09:15:03.000Z");
     expect(report.openByAge.map((bucket) => bucket.cases)).to.deep.equal([1, 0, 1, 0]);
   });
 

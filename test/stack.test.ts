@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import { HandlerEnv } from "../handler/settings";
+import { parseStackConfig } from "../infra/config";
 import { stackScopedName } from "../infra/naming";
+import { functionEnvironment } from "../infra/processor";
 import { synthesizeProgram } from "../local/program";
 import type { RecordingMocks, RegisteredResource } from "../local/pulumiMocks";
 import { matchesPattern } from "./helpers/eventPattern";
@@ -65,22 +68,46 @@ describe("the stack under Pulumi mocks", () => {
       expect(redrive).to.deep.equal({ deadLetterTargetArn: arnOf(named(QUEUE, "case-events-dlq"), "sqs"), maxReceiveCount: 5 });
     });
 
-    it("lets only events.amazonaws.com send, and only for this rule", () => {
+    // What these documents allow and deny for which request: test/policies.test.ts.
+    it("gives the queue and the rule's DLQ a policy for this rule, and the processor's DLQ a TLS-only one", () => {
       const ruleArn = arnOf(mocks.one("aws:cloudwatch/eventRule:EventRule"), "events", "rule/");
       const policies = mocks.ofType("aws:sqs/queuePolicy:QueuePolicy");
-      expect(policies).to.have.length(2);
+      const statementsOf = (queueName: string) => {
+        const policy = policies.filter((candidate) => candidate.inputs.queueUrl.endsWith(`/${queueName}-physical`));
+        expect(policy, queueName).to.have.length(1);
+        return JSON.parse(policy[0].inputs.policy).Statement;
+      };
+      expect(policies).to.have.length(3);
       for (const queueName of ["case-events", "case-changes-dlq"]) {
-        const queue = named(QUEUE, queueName);
-        const policy = policies.find((candidate) => candidate.inputs.queueUrl.endsWith(`/${queue.name}-physical`));
-        expect(JSON.parse(policy!.inputs.policy).Statement, queueName).to.deep.equal([{
-          Sid: "EventBridgeRuleSends",
-          Effect: "Allow",
-          Principal: { Service: "events.amazonaws.com" },
-          Action: "sqs:SendMessage",
-          Resource: arnOf(queue, "sqs"),
-          Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-        }]);
+        const queueArn = arnOf(named(QUEUE, queueName), "sqs");
+        expect(statementsOf(queueName), queueName).to.deep.equal([
+          {
+            Sid: "EventBridgeRuleSends",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+          },
+          {
+            Sid: "OnlyTheRuleSends",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+            Condition: { ArnNotEquals: { "aws:SourceArn": ruleArn } },
+          },
+          { Sid: "DenyWithoutTls", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ]);
       }
+      expect(statementsOf("case-events-dlq")).to.deep.equal([{
+        Sid: "DenyWithoutTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: arnOf(named(QUEUE, "case-events-dlq"), "sqs"),
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }]);
     });
   });
 
@@ -92,45 +119,88 @@ describe("the stack under Pulumi mocks", () => {
       expect(fn().inputs.architectures).to.deep.equal(["arm64"]);
     });
 
-    it("carries every setting the handler reads in its environment", () => {
+    it("carries every setting the handler reads in its environment, the lake's streams included", () => {
       expect(fn().inputs.environment.variables).to.deep.equal({
         CASES_TABLE_NAME: "cases-physical",
         CASES_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:111122223333:case-alerts-physical",
         CASES_DOMAIN_ID: TEST_STACK_CONFIG.casesDomainId,
         CASES_ALERT_RULES: "case-created,status-changed,case-deleted",
         CASES_HISTORY_RETENTION_DAYS: "90",
+        CASES_MAX_FUTURE_SKEW_SECONDS: "300",
+        CASES_LAKE_CASE_EVENTS_STREAM: "case-lake-case_events-physical",
+        CASES_LAKE_RELATED_ITEM_EVENTS_STREAM: "case-lake-case_related_item_events-physical",
         POWERTOOLS_SERVICE_NAME: "cases-data-streaming",
         POWERTOOLS_METRICS_NAMESPACE: "CasesDataStreaming",
         POWERTOOLS_LOG_LEVEL: "INFO",
       });
     });
 
+    it("is the handler's settings: every variable the stack sets is one the handler reads", () => {
+      const read = new Set<string>(Object.values(HandlerEnv));
+      const variables = Object.keys(fn().inputs.environment.variables).filter((name) => !name.startsWith("POWERTOOLS_"));
+      expect(variables.filter((name) => !read.has(name))).to.deep.equal([]);
+    });
+
+    it("names the Connect instance for the lake's rows only when it is configured", () => {
+      const config = parseStackConfig((key) => ({ ...TEST_STACK_CONFIG, connectInstanceId: "a1b2c3d4-0000-4000-8000-00000000000f" })[key]);
+      const streams = { case_events: "ce", case_related_item_events: "crie" };
+      expect(functionEnvironment(config, { tableName: "t", topicArn: "a", lakeStreamNames: streams }))
+        .to.include({ CASES_CONNECT_INSTANCE_ID: "a1b2c3d4-0000-4000-8000-00000000000f", CASES_LAKE_CASE_EVENTS_STREAM: "ce" });
+      expect(functionEnvironment(config, { tableName: "t", topicArn: "a" })).not.to.have.any.keys(
+        "CASES_CONNECT_INSTANCE_ID", "CASES_LAKE_CASE_EVENTS_STREAM", "CASES_LAKE_RELATED_ITEM_EVENTS_STREAM");
+      expect(fn().inputs.environment.variables).not.to.have.property("CASES_CONNECT_INSTANCE_ID");
+    });
+
+    it("reserves as much concurrency as the queue may use, so other functions cannot throttle it", () => {
+      expect(fn().inputs.reservedConcurrentExecutions).to.be.at.least(mocks.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs.scalingConfig.maximumConcurrency);
+      expect(fn().inputs.reservedConcurrentExecutions).to.equal(5);
+    });
+
     it("logs to its own log group with retention", () => {
-      const logGroup = mocks.one("aws:cloudwatch/logGroup:LogGroup");
+      const logGroup = named("aws:cloudwatch/logGroup:LogGroup", "case-processor");
       expect(logGroup.inputs.retentionInDays).to.equal(30);
       expect(fn().inputs.loggingConfig.logGroup).to.equal(`${logGroup.name}-physical`);
     });
 
     it("has no managed policies: one inline policy grants exactly what the handler uses", () => {
       expect(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.deep.equal([]);
-      const policies = mocks.ofType("aws:iam/rolePolicy:RolePolicy");
-      expect(policies).to.have.length(1);
-      const statements = JSON.parse(policies[0].inputs.policy).Statement;
-      const logGroup = mocks.one("aws:cloudwatch/logGroup:LogGroup");
+      expect(fn().inputs.role).to.equal("arn:aws:iam::111122223333:role/case-processor-physical");
+      const statements = JSON.parse(named("aws:iam/rolePolicy:RolePolicy", "case-processor").inputs.policy).Statement;
+      const logGroup = named("aws:cloudwatch/logGroup:LogGroup", "case-processor");
+      const stream = (name: string) => arnOf(named("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", name), "firehose", "deliverystream/");
       expect(statements).to.deep.equal([
         { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arnOf(logGroup, "logs", "log-group:")}:*` },
         {
           Sid: "StoreCaseEvents",
           Effect: "Allow",
-          Action: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: arnOf(mocks.one("aws:dynamodb/table:Table"), "dynamodb", "table/"),
         },
         { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: arnOf(named(TOPIC, "case-alerts"), "sns") },
+        {
+          Sid: "EncryptAlerts",
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          Resource: "arn:aws:kms:us-east-1:111122223333:key/case-alerts-id",
+          Condition: { StringEquals: { "kms:ViaService": "sns.us-east-1.amazonaws.com" } },
+        },
         {
           Sid: "ConsumeCaseEvents",
           Effect: "Allow",
           Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
           Resource: arnOf(named(QUEUE, "case-events"), "sqs"),
+        },
+        {
+          Sid: "SendLakeRows",
+          Effect: "Allow",
+          Action: "firehose:PutRecordBatch",
+          Resource: [stream("case-lake-case_events"), stream("case-lake-case_related_item_events")],
+        },
+        {
+          Sid: "ReadDomainNames",
+          Effect: "Allow",
+          Action: ["cases:ListFields", "cases:ListTemplates"],
+          Resource: `arn:aws:cases:us-east-1:111122223333:domain/${TEST_STACK_CONFIG.casesDomainId}`,
         },
       ]);
       expect(JSON.stringify(statements)).not.to.match(/"\*"|FullAccess/);
@@ -153,31 +223,45 @@ describe("the stack under Pulumi mocks", () => {
       expect(table.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
     });
 
-    it("has the status and day indexes the analytics read, projecting what the report needs", () => {
+    it("has the status index the report reads, projecting what it needs", () => {
       const indexes = mocks.one("aws:dynamodb/table:Table").inputs.globalSecondaryIndexes;
-      expect(indexes.map((index: Record<string, string>) => [index.name, index.hashKey, index.rangeKey, index.projectionType])).to.deep.equal([
-        ["byStatus", "statusIndexKey", "lastChangeAt", "INCLUDE"],
-        ["byDay", "eventDay", "sk", "INCLUDE"],
+      expect(indexes.map((index: { name: string; keySchemas: { attributeName: string }[]; projectionType: string }) =>
+        [index.name, ...index.keySchemas.map((key) => key.attributeName), index.projectionType])).to.deep.equal([
+        ["byStatus", "statusIndexKey", "createdAt", "INCLUDE"],
       ]);
-      expect(indexes[0].nonKeyAttributes).to.include.members(["status", "createdAt", "timeToCloseSeconds", "caseReason", "templateId"]);
-      expect(indexes[1].nonKeyAttributes).to.include.members(["eventType", "performedBy", "status", "changedFieldIds"]);
+      expect(indexes[0].nonKeyAttributes).to.include.members(["caseId", "templateId", "timeToCloseSeconds"]);
     });
   });
 
   describe("alerts topic", () => {
-    it("is encrypted and has one email subscription per configured address", () => {
+    it("is encrypted with its own customer managed key, rotated", () => {
+      const key = named("aws:kms/key:Key", "case-alerts");
+      expect(named(TOPIC, "case-alerts").inputs.kmsMasterKeyId).to.equal("arn:aws:kms:us-east-1:111122223333:key/case-alerts-id");
+      expect(key.inputs).to.include({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    });
+
+    it("has one email subscription per configured address", () => {
       const topic = named(TOPIC, "case-alerts");
-      expect(topic.inputs.kmsMasterKeyId).to.equal("alias/aws/sns");
       const subscriptions = mocks.ofType("aws:sns/topicSubscription:TopicSubscription")
         .filter((s) => s.inputs.topic === arnOf(topic, "sns"))
         .map((s) => [s.inputs.protocol, s.inputs.endpoint]);
       expect(subscriptions).to.deep.equal([["email", "oncall@example.com"], ["email", "lead@example.com"]]);
     });
+
+    it("has a policy of its own (what it admits: test/policies.test.ts)", () => {
+      const policy = named("aws:sns/topicPolicy:TopicPolicy", "case-alerts");
+      expect(policy.inputs.arn).to.equal(arnOf(named(TOPIC, "case-alerts"), "sns"));
+      expect(JSON.parse(policy.inputs.policy).Statement.map((statement: { Sid: string }) => statement.Sid)).to.deep.equal([
+        "ProcessorPublishes", "OnlyTheProcessorPublishes", "SubscribeFromThisAccountOnly", "DenyWithoutTls",
+      ]);
+    });
   });
 
   describe("names", () => {
     it("gives every hand-named, account-wide resource the project and stack in its name", () => {
-      const named = mocks.resources.flatMap((resource) =>
+      // Named within a stack-named parent (Glue database, Athena workgroup, log group), not account-wide.
+      const scoped = new Set(["aws:glue/catalogTable:CatalogTable", "aws:athena/namedQuery:NamedQuery", "aws:cloudwatch/logStream:LogStream"]);
+      const named = mocks.resources.filter((resource) => !scoped.has(resource.type)).flatMap((resource) =>
         ["name", "dashboardName"].filter((key) => typeof resource.inputs[key] === "string").map((key) => [resource.type, resource.inputs[key]]));
       expect(named.length).to.be.greaterThan(0);
       for (const [type, name] of named) expect(name, type).to.match(/^cases[-_]data[-_]streaming[-_]test[-_]/);
@@ -190,7 +274,7 @@ describe("the stack under Pulumi mocks", () => {
     });
   });
 
-  it("exports the table, topic, queues, rule, function and its log group", () => {
+  it("exports the table, topic, queues, rule, function, its log group and the lake's bucket, database and workgroup", () => {
     expect(outputs).to.deep.include({
       tableName: "cases-physical",
       alertTopicArn: "arn:aws:sns:us-east-1:111122223333:case-alerts-physical",
@@ -199,6 +283,9 @@ describe("the stack under Pulumi mocks", () => {
       ruleArn: "arn:aws:events:us-east-1:111122223333:rule/case-changes-physical",
       functionName: "case-processor-physical",
       logGroupName: "case-processor-physical",
+      lakeBucket: "case-lake-physical",
+      glueDatabase: "cases_data_streaming_test_lake",
+      athenaWorkgroup: "cases-data-streaming-test-lake",
     });
   });
 });

@@ -1,0 +1,54 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LAKE_TABLES, type LakeTableName } from "../analytics/lakeSchema";
+import { LakeBucket } from "./lakeBucket";
+import { LakeCatalog } from "./lakeCatalog";
+import { LakeDeliveryStream } from "./lakeDeliveryStream";
+import { LakeQueries } from "./lakeQueries";
+
+export interface AnalyticsLakeArgs {
+  retentionDays: number;
+  bufferSeconds: number;
+  athenaResultRetentionDays: number;
+  athenaBytesScannedCutoffMb: number;
+  deletionProtection: boolean;
+}
+
+/**
+ * The analytics lake: the function's rows go through one Firehose stream per table into S3 as
+ * Parquet by day, described by Glue tables, queried with Athena (README: Analytics lake).
+ */
+export class AnalyticsLake extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly database: aws.glue.CatalogDatabase;
+  public readonly workgroup: aws.athena.Workgroup;
+  /** The stream each table's rows are sent to (the function's CASES_LAKE_* variables). */
+  public readonly deliveryStreams: Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>;
+
+  constructor(name: string, args: AnalyticsLakeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cases-data-streaming:infra:AnalyticsLake", name, {}, opts);
+    const parent = { parent: this };
+    const storage = new LakeBucket(name, {
+      tables: LAKE_TABLES.map((table) => table.name),
+      retentionDays: args.retentionDays,
+      athenaResultRetentionDays: args.athenaResultRetentionDays,
+      deletionProtection: args.deletionProtection,
+    }, parent);
+    this.bucket = storage.bucket;
+    const catalog = new LakeCatalog(name, { bucketName: this.bucket.bucket }, parent);
+    this.database = catalog.database;
+    this.deliveryStreams = Object.fromEntries(LAKE_TABLES.map((table) => [table.name, new LakeDeliveryStream(`${name}-${table.name}`, {
+      table,
+      bucket: this.bucket,
+      database: this.database,
+      catalogTable: catalog.tables[table.name],
+      bufferSeconds: args.bufferSeconds,
+    }, parent).stream])) as Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>;
+    this.workgroup = new LakeQueries(name, {
+      bucketName: this.bucket.bucket,
+      databaseName: this.database.name,
+      bytesScannedCutoffMb: args.athenaBytesScannedCutoffMb,
+    }, parent).workgroup;
+    this.registerOutputs({ bucketName: this.bucket.bucket, databaseName: this.database.name, workgroupName: this.workgroup.name });
+  }
+}
