@@ -1,6 +1,7 @@
 import { ConsumedCapacity } from "../local/faultProxy";
 import type { LocalPipeline } from "../local/localPipeline";
 import { driveQueue, toMessages } from "../local/sqsDriver";
+import { cpuMeter } from "./processCpu";
 
 /** The stack's defaults (infra/config.ts): batch size and maximum concurrency. */
 export const STACK_BATCH_SIZE = 100;
@@ -12,6 +13,8 @@ export interface HandlerRun {
   eventsPerSecond: number;
   /** CPU the function's sandboxes spent on the run, in seconds. */
   cpuSeconds: number;
+  /** CPU DynamoDB Local and the harness spent on the run, in seconds. */
+  elsewhere: { dynamo: number; harness: number };
   capacity: ConsumedCapacity;
   invocations: number;
   deadLetters: number;
@@ -30,6 +33,7 @@ export async function runHandler(local: LocalPipeline, bodies: string[]): Promis
   local.proxies.dynamodb.capacity = capacity;
   const durations: number[] = [];
   const cpuBefore = local.host.cpuSeconds;
+  const elsewhere = cpuMeter(local.dynamo.pid);
   const started = process.hrtime.bigint();
   const result = await driveQueue(toMessages(bodies), async (event) => {
     const begin = process.hrtime.bigint();
@@ -40,12 +44,14 @@ export async function runHandler(local: LocalPipeline, bodies: string[]): Promis
     }
   }, { batchSize: STACK_BATCH_SIZE, concurrency: STACK_CONCURRENCY, maxReceiveCount: 5 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuElsewhere = elsewhere();
   local.proxies.dynamodb.capacity = undefined;
   return {
     messages: bodies.length,
     seconds,
     eventsPerSecond: bodies.length / seconds,
     cpuSeconds: local.host.cpuSeconds - cpuBefore,
+    elsewhere: cpuElsewhere,
     capacity,
     invocations: result.invocations,
     deadLetters: result.deadLetters.length,

@@ -7,6 +7,7 @@ import { LOCAL_AWS_ENV } from "../local/dynamoLocal";
 import { ConsumedCapacity } from "../local/faultProxy";
 import type { LocalPipeline } from "../local/localPipeline";
 import { runtimeNode } from "../local/runtimeNode";
+import { cpuMeter } from "./processCpu";
 
 /** Requests in flight for the minimal client: about what 5 invocations of 100 records keep busy. */
 export const MINIMAL_IN_FLIGHT = 40;
@@ -16,6 +17,8 @@ export interface MinimalRun {
   seconds: number;
   eventsPerSecond: number;
   cpuSeconds: number;
+  /** CPU DynamoDB Local and the harness spent on the run, in seconds. */
+  elsewhere: { dynamo: number; harness: number };
   capacity: ConsumedCapacity;
 }
 
@@ -28,11 +31,12 @@ export async function runMinimalClient(local: LocalPipeline, bodies: string[]): 
   try {
     const bodiesFile = path.join(dir, "bodies.json");
     fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
+    const elsewhere = cpuMeter(local.dynamo.pid);
     const { stdout } = await promisify(execFile)(runtimeNode().execPath, [
       "-r", "ts-node/register/transpile-only", path.join(__dirname, "minimalClient.ts"), bodiesFile, local.tableName, String(MINIMAL_IN_FLIGHT),
     ], { env: { ...process.env, ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: local.proxies.dynamodb.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
     const run = JSON.parse(stdout.trim().split("\n").pop()!);
-    return { ...run, eventsPerSecond: run.events / run.seconds, capacity };
+    return { ...run, eventsPerSecond: run.events / run.seconds, elsewhere: elsewhere(), capacity };
   } finally {
     local.proxies.dynamodb.capacity = undefined;
     fs.rmSync(dir, { recursive: true, force: true });

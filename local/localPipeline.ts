@@ -153,11 +153,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       },
       stop: async () => {
         documents.destroy();
-        for (const service of started) await service.stop();
+        await stopAll(started);
       },
     };
   } catch (error) {
-    for (const service of started) await service.stop().catch(() => undefined);
+    await stopAll(started).catch(() => undefined);
     throw error;
   }
+}
+
+/** Stops every service, last started first; one that fails to stop never keeps the others running. */
+async function stopAll(services: { stop(): Promise<void> }[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const service of services) await service.stop().catch((error) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 }
