@@ -11,10 +11,10 @@ import { initTimes } from "./initTimes";
 import { MINIMAL_IN_FLIGHT, type MinimalRun, runMinimalClient } from "./minimalRun";
 
 /** A realistic mix: generated cases living their lives, with SQS's duplicates and reordering. */
-const BENCH_CASES = 500;
+const BENCH_CASES = 1_000;
 const MEMORY_GB = 0.25;
 /** DynamoDB Local's speed varies from run to run (JIT, GC): each design runs this often, alternating. */
-const RUNS = 2;
+const RUNS = 3;
 
 const fmt = (value: number, digits = 2) => value.toFixed(digits);
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
@@ -32,13 +32,15 @@ function usagePerMillion(run: HandlerRun): Usage {
     readUnits: run.capacity.readUnits * perEvent,
     snsPublishes: run.publishRequests * perEvent,
     emails: run.alerts * perEvent,
+    lakeRows: run.lakeRows * perEvent,
+    parquetBytes: run.parquetBytes * perEvent,
   };
 }
 
 /** The AWS sample: one Lambda invocation, one PutItem of the event and one email per event. */
 function originalUsage(bodies: string[]): Usage {
   const units = bodies.reduce((sum, body) => sum + writeUnits({ pk: "CASE#00000000-0000-0000-0000-000000000000", event: body }), 0) / bodies.length;
-  return { invocations: 1e6, gbSeconds: 1e6 * 0.05 * MEMORY_GB, sqsRequests: 3e6, writeUnits: 1e6 * units, readUnits: 0, snsPublishes: 1e6, emails: 1e6 };
+  return { invocations: 1e6, gbSeconds: 1e6 * 0.05 * MEMORY_GB, sqsRequests: 3e6, writeUnits: 1e6 * units, readUnits: 0, snsPublishes: 1e6, emails: 1e6, lakeRows: 0, parquetBytes: 0 };
 }
 
 async function main(): Promise<void> {
@@ -84,20 +86,23 @@ async function main(): Promise<void> {
       `harness: SQS driver, proxies, stand-ins ${perEvent(ours.elsewhere.harness, ours.messages)} (${perEvent(minimal.elsewhere.harness, minimal.events)})`);
     console.log(`  Where the write units go (per event): ${[...ours.capacity.writesBy].filter(([, units]) => units > 0)
       .map(([where, units]) => `${where} ${fmt(units / ours.messages)}`).join("; ")}`);
+    console.log(`  Lake: ${ours.lakeRows} rows (${fmt(ours.lakeRows / ours.seconds, 0)} rows/s during the run), ` +
+      `${fmt(ours.parquetBytes / Math.max(1, ours.lakeRows), 0)} bytes of Parquet per row (DuckDB's writer, Snappy)`);
     console.log(`  Reads: ${fmt(ours.capacity.readUnits / ours.messages)} RRU per event. ${ours.invocations} invocations, ${ours.deadLetters} dead letters; ` +
       `${ours.alerts} alerts in ${ours.publishRequests} SNS requests (${fmt(ours.publishRequests / Math.max(1, ours.alerts))} per alert)`);
 
     const rows: [string, Usage][] = [["this stack", usagePerMillion(ours)], ["the AWS sample (1 put + 1 email per event)", originalUsage(bodies)]];
     console.log("\nCost per million events, us-east-1 list prices (bench/cost.ts)");
-    console.log("  | design | invocations | SQS requests | DynamoDB WRU | DynamoDB RRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | email $ | total $ | total without email $ |");
-    console.log("  |---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log("  | design | invocations | SQS requests | DynamoDB WRU | DynamoDB RRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | lake $ (Firehose, S3, Athena) | email $ | total $ | total without email $ |");
+    console.log("  |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const [name, usage] of rows) {
       const cost = monthlyCost(usage);
       console.log(`  | ${name} | ${fmt(usage.invocations, 0)} | ${fmt(usage.sqsRequests, 0)} | ${fmt(usage.writeUnits, 0)} | ${fmt(usage.readUnits, 0)} | ` +
         `${fmt(usage.snsPublishes, 0)} | ${fmt(usage.emails, 0)} | ${fmt(cost.lambda)} | ${fmt(cost.sqs)} | ${fmt(cost.dynamodb)} | ${fmt(cost.snsPublish)} | ` +
-        `${fmt(cost.email)} | ${fmt(cost.total)} | ${fmt(cost.total - cost.email)} |`);
+        `${fmt(cost.firehose + cost.s3 + cost.athena)} | ${fmt(cost.email)} | ${fmt(cost.total)} | ${fmt(cost.total - cost.email)} |`);
     }
-    console.log("  Lambda GB-s from local invocation times; one subscribed address; the sample's put is the event as received, 50 ms per invocation.");
+    console.log("  Lambda GB-s from local invocation times; one subscribed address; the sample's put is the event as received, 50 ms per invocation;");
+    console.log("  lake: Firehose ingestion and conversion per 5 KB record, partitioning per GB, a month of S3 storage, every KPI query scanning it once.");
   } finally {
     await local.stop();
   }

@@ -97,6 +97,12 @@ export const PLACEHOLDERS = {
   casesDomainId: "00000000-0000-0000-0000-000000000000",
   casesAlertEmail: "replace-me@example.com",
 } as const;
+/**
+ * Invocations at once from the queue. Three batches of 100 drain thousands of events in seconds,
+ * far above what one Cases domain produces; each is also reserved from the account's concurrency.
+ * More at once only adds contention (measured by `npm run bench`).
+ */
+export const DEFAULT_MAX_CONCURRENCY = 3;
 /** The largest SQS visibility timeout (12 hours). */
 const MAX_VISIBILITY_SECONDS = 43_200;
 /** AWS requires a batching window of at least 1 s for SQS batch sizes above 10. */
@@ -224,7 +230,7 @@ export function parseStackConfig(read: ReadConfig): StackConfig {
     lambdaMemoryMb: integer(read, "lambdaMemoryMb", 256, 128, 10_240),
     lambdaTimeoutSeconds,
     queueVisibilityTimeoutSeconds,
-    maxConcurrency: integer(read, "maxConcurrency", 5, 2, 1_000),
+    maxConcurrency: integer(read, "maxConcurrency", DEFAULT_MAX_CONCURRENCY, 2, 1_000),
     dlqMaxReceiveCount: integer(read, "dlqMaxReceiveCount", 5, 1, 1_000),
     historyRetentionDays: integer(read, "historyRetentionDays", 0, 0, 36_500),
     alertRules: alertRules as AlertRuleId[],

@@ -8,6 +8,15 @@ import type { LakeTable } from "../analytics/lakeSchema";
 import { writeLakeRows } from "./lakeWriter";
 import { rowProblem } from "./lakeTypes";
 
+/** Like format conversion: one JSON object per record (a trailing newline is allowed). */
+function parseRecord(data: Buffer): Record<string, unknown> {
+  try {
+    return JSON.parse(data.toString());
+  } catch {
+    return { unreadable: true };
+  }
+}
+
 /** PutRecordBatch's limits. */
 const MAX_RECORDS = 500;
 const MAX_RECORD_BYTES = 1000 * 1024;
@@ -28,7 +37,8 @@ export interface FirehoseCounts {
 export class FirehoseStandIn {
   readonly counts: FirehoseCounts = { rows: {}, conversionErrors: 0 };
   endpoint = "";
-  private readonly buffers = new Map<string, Record<string, unknown>[]>();
+  /** Records as received: parsed on flush, as Firehose converts when its buffer is delivered. */
+  private readonly buffers = new Map<string, Buffer[]>();
   private server?: http.Server;
   private database?: DuckDBInstance;
   private connection?: DuckDBConnection;
@@ -75,7 +85,7 @@ export class FirehoseStandIn {
         this.buffers.delete(streamName);
         const table = this.streams[streamName];
         const good: Record<string, unknown>[] = [];
-        for (const row of rows) {
+        for (const row of rows.map(parseRecord)) {
           const problem = rowProblem(table, row);
           if (problem) this.convertError(table, row, problem);
           else good.push(row);
@@ -120,12 +130,7 @@ export class FirehoseStandIn {
     const answers = records.map((record) => {
       const data = Buffer.from(record.Data ?? "", "base64");
       if (data.length > MAX_RECORD_BYTES) return { ErrorCode: "InvalidArgumentException", ErrorMessage: "Record size exceeds the limit" };
-      // Like format conversion: one JSON object per record (a trailing newline is allowed).
-      try {
-        buffer.push(JSON.parse(data.toString()));
-      } catch {
-        buffer.push({ unreadable: true });
-      }
+      buffer.push(data);
       return { RecordId: randomUUID() };
     });
     const failed = answers.filter((answer) => "ErrorCode" in answer).length;

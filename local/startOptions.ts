@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDomainId, wholeNumberIn } from "../handler/validate";
+import { DEFAULT_MAX_CONCURRENCY } from "../infra/config";
 
 export interface StartOptions {
   events?: string;
@@ -40,7 +41,7 @@ Run:
   --lake <dir>          write the analytics lake (Parquet, by day) here (default: <data>/lake with
                         --data, else .local/lake, emptied at the start of each run)
   --batch-size <n>      records per invocation, 1-10000 (default 100, the stack's default)
-  --concurrency <n>     invocations at once, 1-1000 (default 5, the stack's default)
+  --concurrency <n>     invocations at once, 1-1000 (default 3, the stack's default)
   --max-receive <n>     deliveries before a message goes to the DLQ (default 5)
 
 Output:
@@ -86,7 +87,7 @@ function wholeNumber(flag: string, text: string | undefined, min: number, max: n
 
 /** Parses `npm start -- …` arguments (also `--flag=value`); throws UsageError naming the problem. */
 export function parseStartArgs(argv: string[]): StartOptions {
-  const options: StartOptions = { seed: 1, batchSize: 100, concurrency: 5, maxReceiveCount: 5, json: false, help: false };
+  const options: StartOptions = { seed: 1, batchSize: 100, concurrency: DEFAULT_MAX_CONCURRENCY, maxReceiveCount: 5, json: false, help: false };
   const args = argv.flatMap((arg) => (arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];

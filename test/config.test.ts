@@ -27,7 +27,7 @@ describe("stack config", () => {
       lambdaMemoryMb: 256,
       lambdaTimeoutSeconds: 30,
       queueVisibilityTimeoutSeconds: 185,
-      maxConcurrency: 5,
+      maxConcurrency: 3,
       dlqMaxReceiveCount: 5,
       historyRetentionDays: 0,
       alertRules: ["case-created", "status-changed", "case-deleted"],

@@ -153,7 +153,7 @@ describe("the stack under Pulumi mocks", () => {
 
     it("reserves as much concurrency as the queue may use, so other functions cannot throttle it", () => {
       expect(fn().inputs.reservedConcurrentExecutions).to.be.at.least(mocks.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs.scalingConfig.maximumConcurrency);
-      expect(fn().inputs.reservedConcurrentExecutions).to.equal(5);
+      expect(fn().inputs.reservedConcurrentExecutions).to.equal(3);
     });
 
     it("logs to its own log group with retention", () => {
@@ -210,7 +210,7 @@ describe("the stack under Pulumi mocks", () => {
       const mapping = mocks.one("aws:lambda/eventSourceMapping:EventSourceMapping");
       expect(mapping.inputs).to.include({ batchSize: 100, maximumBatchingWindowInSeconds: 5, eventSourceArn: arnOf(named(QUEUE, "case-events"), "sqs") });
       expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
-      expect(mapping.inputs.scalingConfig).to.deep.equal({ maximumConcurrency: 5 });
+      expect(mapping.inputs.scalingConfig).to.deep.equal({ maximumConcurrency: 3 });
     });
   });
 

@@ -20,7 +20,7 @@ describe("npm start", function () {
 
   describe("arguments", () => {
     it("default to the sample events with the stack's batch settings", () => {
-      expect(parseStartArgs([])).to.deep.equal({ seed: 1, batchSize: 100, concurrency: 5, maxReceiveCount: 5, json: false, help: false });
+      expect(parseStartArgs([])).to.deep.equal({ seed: 1, batchSize: 100, concurrency: 3, maxReceiveCount: 5, json: false, help: false });
     });
 
     it("read every option, also as --flag=value", () => {
