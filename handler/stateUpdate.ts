@@ -6,12 +6,12 @@ import { UpdateBuilder, type UpdateSpec } from "./updateBuilder";
 
 /**
  * A state change and what to try when its condition fails: given the state as it is (or nothing
- * when DynamoDB returned none), a narrower update, or undefined to leave the state alone.
+ * when DynamoDB returned none), another update, or undefined to leave the state alone.
  * Every state update is idempotent on its own, so it needs no transaction with the history row.
  */
 export interface StateUpdate {
   spec: UpdateSpec;
-  fallback?: (current: CaseState | undefined) => UpdateSpec | undefined;
+  fallback?: (current: CaseState | undefined) => StateUpdate | undefined;
 }
 
 /**
@@ -119,9 +119,17 @@ function relatedUpdate(event: CaseEvent): StateUpdate | undefined {
     return { spec: builder.spec(key, `NOT contains(${ids}, ${itemId}) AND NOT contains(${deleted}, ${itemId})`) };
   }
   builder.add(count, -1).add(DELETED_RELATED_IDS, id).delete(RELATED_IDS, id);
-  const rememberDeletion = new UpdateBuilder().set("caseId", event.caseId).add(DELETED_RELATED_IDS, id);
-  return { spec: builder.spec(key, `contains(${ids}, ${itemId})`), fallback: () => rememberDeletion.spec(key) };
+  const remember = new UpdateBuilder().set("caseId", event.caseId).add(DELETED_RELATED_IDS, id);
+  // Not counted yet: remember the deletion, but only while the item is still uncounted. Its
+  // CREATED may land in between (another invocation): then count it down after all.
+  return alternating(
+    builder.spec(key, `contains(${ids}, ${itemId})`),
+    remember.spec(key, `NOT contains(${remember.name(RELATED_IDS)}, ${remember.value("itemId", item.id)})`),
+  );
 }
+
+/** `first`, falling back to `second`, falling back to `first`… (the store bounds the attempts). */
+const alternating = (first: UpdateSpec, second: UpdateSpec): StateUpdate => ({ spec: first, fallback: () => alternating(second, first) });
 
 /**
  * The state change an event makes, or undefined when it only belongs in history (related-item
@@ -135,7 +143,10 @@ export function stateUpdate(event: CaseEvent, previous: CaseState | undefined): 
     return relatedUpdate(event);
   }
   if (event.family !== "CASE" || !Object.values(CaseEventType).includes(event.eventType as never)) return undefined;
-  const fallback = (current: CaseState | undefined) => fieldsOnlyUpdate(event, current);
+  const fallback = (current: CaseState | undefined) => {
+    const spec = fieldsOnlyUpdate(event, current);
+    return spec && { spec };
+  };
   // State only moves forward: if it already holds this event or a newer one, the full update would
   // fail its condition, so skip that request (duplicates, late events). The conditions still decide.
   if ((stateOrderKey(previous) ?? "") >= event.orderKey) {

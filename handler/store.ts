@@ -40,6 +40,8 @@ const UNPROCESSED_RETRIES = 3;
 const UNPROCESSED_BACKOFF_MS = 25;
 
 const NOT_STORED_YET = "attribute_not_exists(sk)";
+/** A state update and the fallbacks it may go through when writers race. */
+const MAX_UPDATE_ATTEMPTS = 4;
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -113,16 +115,21 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
     return states;
   }
 
-  /** Applies a state update, or the narrower one its fallback gives for the state as it is; false if none applied. */
-  async function applyUpdate(stateUpdate: StateUpdate): Promise<boolean> {
+  /**
+   * Applies a state update, or what its fallback gives for the state as it is, and so on; true if
+   * the first one applied. Fallbacks can alternate while concurrent writers race (a related item's
+   * CREATED and DELETED), so they are bounded: past the bound the record fails and is retried.
+   */
+  async function applyUpdate(stateUpdate: StateUpdate, attempts = MAX_UPDATE_ATTEMPTS): Promise<boolean> {
     try {
       await update(stateUpdate.spec);
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = itemOfFailedCondition(error);
-      const narrower = stateUpdate.fallback?.(current && caseStateOf(current));
-      if (narrower) await applyUpdate({ spec: narrower });
+      const next = stateUpdate.fallback?.(current && caseStateOf(current));
+      if (next && attempts <= 1) throw error;
+      if (next) await applyUpdate(next, attempts - 1);
       return false;
     }
   }

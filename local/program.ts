@@ -17,7 +17,7 @@ export function synthesizeProgram(config: Record<string, string>): Promise<Synth
   if (synthesized && synthesized.config !== key) {
     throw new Error("the program was already run in this process with another stack config");
   }
-  synthesized ??= { config: key, program: (async () => {
+  synthesized ??= { config: key, program: failFastOnRejection(async () => {
     const mocks = useMocks(config);
     const program: Record<string, pulumi.Output<unknown>> = await import("../index");
     const outputs: Record<string, unknown> = {};
@@ -29,6 +29,19 @@ export function synthesizeProgram(config: Record<string, string>): Promise<Synth
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return { mocks, outputs };
-  })() };
+  }) };
   return synthesized.program;
+}
+
+/**
+ * A resource the program cannot register (the function's code failing to serialize, say) leaves
+ * the outputs that depend on it unresolved forever; Pulumi reports the error as an unhandled
+ * rejection. Fail with it instead of waiting.
+ */
+function failFastOnRejection<T>(run: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onRejection = (reason: unknown) => reject(reason);
+    process.once("unhandledRejection", onRejection);
+    run().then(resolve, reject).finally(() => process.removeListener("unhandledRejection", onRejection));
+  });
 }

@@ -2,10 +2,13 @@ import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { fromAttributes, toAttributes } from "../handler/attributeValues";
 import { errorKeys } from "../handler/errors";
+import { historyRow } from "../handler/historyRow";
+import { stateUpdate } from "../handler/stateUpdate";
+import { createCaseStore } from "../handler/store";
 import { stateKey } from "../handler/tableDefinition";
 import { clientCredentials } from "../local/dynamoLocal";
 import { bodyFor } from "../local/snsStandIn";
-import { caseRows, forCase, invokeBatch, logs, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
+import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
 
 /** A CASE.CREATED of its own case, with a title of our choosing. */
 const createdCase = (index: number, title = `Case number ${index}`) => {
@@ -150,6 +153,34 @@ describe("hardening: odd and forged events, and faults that must not hurt bystan
       expect(state).to.include({ deleted: true, lastEventType: "CASE.DELETED", status: "closed" });
       expect(state!.fields).to.include({ status: "closed" });
     });
+  });
+
+  it("counts a related item down even when its CREATED lands between its DELETED's two writes", async () => {
+    const local = await resetPipeline();
+    const created = parseSample(sampleBody("03-comment-added.json"));
+    const deleted = parseSample(withDetail("03-comment-added.json", (detail) => (detail.eventType = "RELATED_ITEM.DELETED")));
+    const client = new DynamoDBClient({ endpoint: local.dynamo.endpoint, ...clientCredentials() });
+    const store = createCaseStore(client, local.tableName);
+    const row = (event: typeof created) => historyRow(event, { changes: [], alertRules: [], retentionDays: 0, alertLeaseUntil: 0, keepDetail: false });
+    // The DELETED's count-down fails (nothing counted yet); before it remembers the deletion,
+    // another invocation stores the CREATED.
+    const send = client.send.bind(client);
+    let raced = false;
+    client.send = (async (command: { input: { ConditionExpression?: string } }) => {
+      try {
+        return await send(command as never);
+      } catch (error) {
+        if (!raced && command.input.ConditionExpression?.startsWith("contains(")) {
+          raced = true;
+          await store.record(row(created), stateUpdate(created, undefined));
+        }
+        throw error;
+      }
+    }) as never;
+    await store.record(row(deleted), stateUpdate(deleted, undefined));
+    client.destroy();
+    expect(raced).to.equal(true);
+    expect((await caseRows(local)).state).to.include({ relatedCommentCount: 0 });
   });
 
   it("logs an SDK error by name and status, never its message (it may quote a value)", () => {
