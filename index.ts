@@ -85,3 +85,11 @@ export const opsTopicArn = operations.opsTopic.arn;
 export const lakeBucket = pulumi.output(lake?.bucket.bucket);
 export const glueDatabase = pulumi.output(lake?.database.name);
 export const athenaWorkgroup = pulumi.output(lake?.workgroup.name);
+export const lakeCaseEventsStream = pulumi.output(lake?.deliveryStreams.case_events.name);
+export const lakeRelatedItemEventsStream = pulumi.output(lake?.deliveryStreams.case_related_item_events.name);
+// What `npm run backfill` needs to write as the function does, and where the stream began.
+export const casesDomainId = pulumi.output(config.casesDomainId);
+export const region = aws.getRegionOutput().region;
+export const eventStreamEnabledAt = eventStream.enabledAt;
+export const historyRetentionDays = pulumi.output(config.historyRetentionDays);
+export const connectInstanceId = pulumi.output(config.connectInstanceId);

@@ -34,6 +34,13 @@ export interface EventBridgeSettings {
 export interface CaseEventConfigurationOutputs extends CaseEventConfigurationInputs {
   /** What the domain had before this stack took it over; restored on delete. */
   previousConfiguration: EventBridgeSettings;
+  /**
+   * When this stack turned the stream on (ISO-8601, the deployer's clock right after the put
+   * succeeded): changes from then on reach the pipeline through the stream, earlier ones only
+   * through a backfill (`npm run backfill -- --history` cuts the audit trail here). Set by create,
+   * kept by update and refresh; absent for a resource created before this output existed.
+   */
+  enabledAt?: string;
 }
 
 /** Cases' limit on the fields an event configuration may include. */
@@ -276,7 +283,10 @@ export function caseEventConfigurationProvider(): pulumi.dynamic.ResourceProvide
         (await client.send(new sdk.GetCaseEventConfigurationCommand({ domainId: inputs.domainId }))).eventBridge);
       await withCases("PutCaseEventConfiguration", inputs, identity(), (client, sdk) =>
         client.send(new sdk.PutCaseEventConfigurationCommand({ domainId: inputs.domainId, eventBridge: eventBridgeFor(inputs) })));
-      const outs: CaseEventConfigurationOutputs = { ...inputs, previousConfiguration: previous ?? { enabled: false } };
+      // After the put, not before: a change made while it was in flight is then in the backfill's
+      // history, not lost between the two (at worst it is in both, under different event ids).
+      const enabledAt = new Date().toISOString();
+      const outs: CaseEventConfigurationOutputs = { ...inputs, previousConfiguration: previous ?? { enabled: false }, enabledAt };
       return { id: inputs.domainId, outs };
     },
 
@@ -284,7 +294,13 @@ export function caseEventConfigurationProvider(): pulumi.dynamic.ResourceProvide
       // Put the new configuration, but keep what the domain had before the stack first touched it.
       await withCases("PutCaseEventConfiguration", news, identity(), (client, sdk) =>
         client.send(new sdk.PutCaseEventConfigurationCommand({ domainId: news.domainId, eventBridge: eventBridgeFor(news) })));
-      const outs: CaseEventConfigurationOutputs = { ...news, previousConfiguration: olds.previousConfiguration };
+      // The stream has been on since create: a new field list does not move where the backfill's history ends.
+      // Absent stays absent: the host cannot send an undefined property (the update would fail).
+      const outs: CaseEventConfigurationOutputs = {
+        ...news,
+        previousConfiguration: olds.previousConfiguration,
+        ...(olds.enabledAt === undefined ? {} : { enabledAt: olds.enabledAt }),
+      };
       return { outs };
     },
 
@@ -332,8 +348,10 @@ type Inputs = { [K in keyof CaseEventConfigurationInputs]: pulumi.Input<CaseEven
 export class CaseEventConfiguration extends pulumi.dynamic.Resource {
   public readonly previousConfiguration!: pulumi.Output<EventBridgeSettings>;
   public readonly fields!: pulumi.Output<string[]>;
+  /** When the stack turned the stream on (ISO-8601); the stack exports it as eventStreamEnabledAt. */
+  public readonly enabledAt!: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(caseEventConfigurationProvider(), name, { ...args, previousConfiguration: undefined }, opts, "cases-data-streaming", "CaseEventConfiguration");
+    super(caseEventConfigurationProvider(), name, { ...args, previousConfiguration: undefined, enabledAt: undefined }, opts, "cases-data-streaming", "CaseEventConfiguration");
   }
 }

@@ -1,5 +1,7 @@
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../handler/constants";
 import { seededRandom, shuffle } from "./random";
+import { toWireValue } from "./cases/model";
+import type { ExistingCase } from "./existingCases";
 import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES } from "./sampleDomain";
 
 export interface WorkloadOptions {
@@ -9,6 +11,8 @@ export interface WorkloadOptions {
   /** The generated days end here; fixed by default so a seed always gives the same events. */
   end?: Date;
   days?: number;
+  /** Cases that existed before the stream (backfilled): about a third get live events too. */
+  existing?: ExistingCase[];
 }
 
 const ACCOUNT = "111122223333";
@@ -168,8 +172,30 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
       }
     }
   }
+  for (const [index, existing] of (options.existing ?? []).entries()) {
+    if (random() >= EXISTING_TOUCHED_SHARE) continue;
+    const at = start + random() * (end - start);
+    const fields = Object.fromEntries(Object.entries(existing.fields).map(([id, value]) => [id, { value: toWireValue(value) }]));
+    const open = existing.status !== CLOSED_STATUS;
+    if (open) {
+      fields.status = { value: { stringValue: CLOSED_STATUS } };
+      fields.last_closed_datetime = { value: { stringValue: new Date(at).toISOString() } };
+    }
+    const agent = pick(random, AGENTS);
+    const resource = `case/${existing.caseId}`;
+    const detail = {
+      eventType: "CASE.UPDATED",
+      changedFieldIds: open ? ["status", "last_closed_datetime"] : ["priority-4c1d"],
+      case: { caseId: existing.caseId, templateId: existing.templateId, createdDateTime: existing.createdAt, fields },
+    };
+    if (!open) fields["priority-4c1d"] = { value: { stringValue: pick(random, PRIORITIES) } };
+    events.push({ at, source: `existing case ${index + 1} (CASE.UPDATED)`, event: envelope(options.domainId, random, at, resource, detail, agent) });
+  }
   return events.sort((a, b) => a.at - b.at).map(({ event, source }) => ({ event, source }));
 }
+
+/** Existing cases that see live changes after the stream starts: closed if open, re-prioritised if closed. */
+const EXISTING_TOUCHED_SHARE = 0.3;
 
 /**
  * Delivery as an SQS standard queue may make it: every message at least once (about

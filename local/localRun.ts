@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { arnParts } from "../handler/parse";
 import { type InputEvent, loadEvents, type MalformedInput } from "./eventFiles";
+import { type LocalBackfillResult, runLocalBackfill } from "./backfillRun";
+import { existingCaseSeeds } from "./existingCases";
 import { deliverLikeSqs, generateWorkload } from "./generate";
 import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
 import { buildReport, type CaseReport } from "./report";
@@ -46,6 +48,8 @@ export interface RunSummary {
   metrics: Record<(typeof COUNTED_METRICS)[number], number>;
   /** The lake this run wrote: its folder, rows per table, records that did not fit the schema. */
   lake?: { dir: string; rows: Record<string, number>; conversionErrors: number };
+  /** The backfill of --existing-cases, before the live stream. */
+  backfill?: LocalBackfillResult;
 }
 
 export interface LocalRunResult {
@@ -72,7 +76,9 @@ interface Input {
 
 function readInput(options: StartOptions): Input {
   if (options.generate !== undefined) {
-    const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID });
+    // The same cases the backfill will seed (a pure function of count and seed), so live events can touch them.
+    const existing = options.existingCases === undefined ? undefined : existingCaseSeeds({ count: options.existingCases, seed: options.seed }).map(({ summary }) => summary);
+    const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID, existing });
     return {
       label: `${options.generate} generated cases (seed ${options.seed})`,
       events: events.map(({ event, source }) => ({ body: JSON.stringify(event), source })),
@@ -166,6 +172,8 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
       onLog: collector.onLog,
       onPhase: hooks.onPhase,
     });
+    if (options.existingCases !== undefined) hooks.onPhase?.(`Backfilling ${options.existingCases} existing cases from the local Cases API (with their audit histories)`);
+    const backfill = options.existingCases === undefined ? undefined : await runLocalBackfill(local, { cases: options.existingCases, seed: options.seed });
     const deliveries = options.generate !== undefined ? deliverLikeSqs(input.events, options.seed) : input.events;
     const messages = toMessages(deliveries.map((event) => event.body));
     const sources = new Map(messages.map((message, index) => [message.messageId, deliveries[index].source]));
@@ -209,6 +217,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         deadLetters: deadLetters.length,
         metrics: collector.metrics,
         lake: local.firehose && { dir: lakeDir, rows: { ...local.firehose.counts.rows }, conversionErrors: local.firehose.counts.conversionErrors },
+        backfill,
       },
       report,
       alerts: [...local.sns.delivered],

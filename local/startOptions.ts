@@ -8,6 +8,8 @@ export interface StartOptions {
   /** The Cases domain the local stack is configured for (default: the events' own). */
   domain?: string;
   generate?: number;
+  /** Cases that existed before the stream: seeded in the local Cases API and backfilled first. */
+  existingCases?: number;
   seed: number;
   data?: string;
   /** Where the lake's Parquet goes. */
@@ -32,7 +34,10 @@ Input (default: the project's sample events in events/):
   --generate <N>        N synthetic cases living their lives over days (created, updated,
                         commented, closed, some reopened or deleted), delivered with SQS's
                         duplicates and reordering
-  --seed <n>            seed of --generate and of the delivery order (default 1)
+  --existing-cases <N>  N cases that existed before the stream (with audit histories) in the local
+                        Cases API: backfilled first (\`npm run backfill -- --history\`), then the
+                        live events replay; generated events also touch some of them
+  --seed <n>            seed of --generate, --existing-cases and the delivery order (default 1)
   --domain <id>         the Cases domain the local stack handles; other domains' events are
                         refused (default: the domain most of the input events belong to)
 
@@ -105,6 +110,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
       }
       case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
       case "--seed": options.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1); break;
+      case "--existing-cases": options.existingCases = wholeNumber(flag, value(), 1, 1_000_000); break;
       case "--data": options.data = value(); break;
       case "--lake": options.lake = value(); break;
       case "--batch-size": options.batchSize = wholeNumber(flag, value(), 1, 10_000); break;

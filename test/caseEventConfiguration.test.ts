@@ -146,6 +146,23 @@ describe("the Cases event configuration, run by Pulumi's dynamic provider host",
       });
     });
 
+    it("records when create turned the stream on, and keeps that time through update and refresh", async () => {
+      const before = Date.now();
+      const { id, outs } = await host().create(inputs);
+      const enabledAt = outs.enabledAt as string;
+      expect(enabledAt).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Date.parse(enabledAt)).to.be.within(before, Date.now());
+      const updated = await host().update(id, outs, { ...inputs, fields: ["status"] });
+      expect(updated.enabledAt).to.equal(enabledAt);
+      expect((await host().read(id, updated)).props).to.deep.include({ enabledAt });
+    });
+
+    it("leaves enabledAt unset when updating a resource created before the output existed", async () => {
+      const { id, outs } = await host().create(inputs);
+      const { enabledAt: _, ...recordedBefore } = outs;
+      expect(await host().update(id, recordedBefore, inputs)).to.not.have.property("enabledAt");
+    });
+
     it("sees no change in the same fields in another order, and replaces for another domain", async () => {
       const { id, outs } = await host().create(inputs);
       const reordered = [...(inputs.fields as string[])].reverse();

@@ -5,6 +5,7 @@ import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose"
 import { expect } from "chai";
 import { AWS_VIEWS, awsViewSql, DUCKDB_COMPAT_FILE, KPI_QUERIES, kpiSql, readAnalyticsSql } from "../analytics";
 import { caseEventsTable, caseRelatedItemEventsTable, LAKE_TABLES } from "../analytics/lakeSchema";
+import { SNAPSHOT_EVENT_PREFIX } from "../backfill/caseEvents";
 import { type LakeContext, lakeRecord } from "../handler/lakeRow";
 import { applyToState, fieldChanges } from "../handler/stateUpdate";
 import type { CaseState } from "../handler/types";
@@ -95,6 +96,8 @@ describe("the analytics lake", function () {
       expect(files).to.deep.equal(KPI_QUERIES.map((query) => path.basename(query.file)).sort());
       for (const query of KPI_QUERIES) expect(readAnalyticsSql(query.file), query.file).to.match(/^-- .+\n(-- .+\n)*-- Columns: .+\n(-- Requires: .+\n)?/);
       expect(readAnalyticsSql(DUCKDB_COMPAT_FILE)).to.include("CREATE OR REPLACE MACRO date_diff");
+      // The KPIs about people's work leave out the backfill's snapshot rows by their id.
+      for (const file of ["queries/agent_activity.sql", "queries/events_by_type.sql"]) expect(readAnalyticsSql(file)).to.include(`'${SNAPSHOT_EVENT_PREFIX}%'`);
     });
   });
 

@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { deliverLikeSqs, generateWorkload } from "../local/generate";
+import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { buildReport, durationStats, percentile } from "../local/report";
+import { driveQueue, toMessages } from "../local/sqsDriver";
 import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody } from "./helpers/fixtures";
 
 const CASE_B = "b0000000-0000-4000-8000-00000000000b";
@@ -74,5 +78,39 @@ describe("the analytics report", function () {
     expect(durationStats([])).to.equal(undefined);
     // 0.9 * 70 is 63.00000000000001 in floating point: rank 64 would be one too far.
     expect(percentile(Array.from({ length: 70 }, (_, i) => i + 1), 90)).to.equal(63);
+  });
+
+  it("agrees with the table's own rows: two independent paths give the same figures", async () => {
+    const local = await resetPipeline();
+    const bodies = deliverLikeSqs(generateWorkload({ cases: 150, seed: 11, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event)), 11);
+    await driveQueue(toMessages(bodies), (event) => local.host.invoke(event), { batchSize: 100, concurrency: 3, maxReceiveCount: 5 });
+    await local.firehose!.flush();
+    const report = await buildReport(local.lakeDir);
+    const rows: Record<string, any>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await local.documents.send(new ScanCommand({ TableName: local.tableName, ExclusiveStartKey }));
+      rows.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const states = rows.filter((row) => row.sk === "STATE" && row.statusIndexKey);
+    const history = rows.filter((row) => row.sk !== "STATE");
+    const count = (values: string[]) => Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));
+    const closed = states.filter((state) => state.status === "closed" && typeof state.timeToCloseSeconds === "number");
+    const byGroup = (group: (state: Record<string, any>) => string) => Object.fromEntries([...new Set(closed.map(group))].sort()
+      .map((key) => [key, durationStats(closed.filter((state) => group(state) === key).map((state) => state.timeToCloseSeconds))]));
+
+    expect(report.casesByStatus).to.deep.equal(count(states.map((state) => state.statusIndexKey)));
+    expect(report.timeToClose.overall).to.deep.equal(durationStats(closed.map((state) => state.timeToCloseSeconds)));
+    expect(report.timeToClose.byReason).to.deep.equal(byGroup((state) => state.fields.case_reason ?? "(none)"));
+    expect(report.timeToClose.byTemplate).to.deep.equal(byGroup((state) => state.templateId ?? "(none)"));
+    expect(report.eventsByType).to.deep.equal(count(history.map((row) => row.eventType.replace(/^RELATED_ITEM\./, "CASE.RELATED_ITEM."))));
+    const perDay = new Map(report.createdVsClosedPerDay.map(({ day, created, closed: closedToday }) => [day, [created, closedToday]]));
+    for (const [day, created] of Object.entries(count(history.filter((row) => row.eventType === "CASE.CREATED").map((row) => row.changedAt.slice(0, 10))))) {
+      expect(perDay.get(day)?.[0], day).to.equal(created);
+    }
+    const closes = history.filter((row) => row.eventType === "CASE.UPDATED" && row.status === "closed" && row.changedFieldIds?.includes("status"));
+    expect(report.createdVsClosedPerDay.reduce((sum, day) => sum + day.closed, 0)).to.equal(closes.length);
+    expect(Object.values(report.casesByStatus).reduce((sum, cases) => sum + cases, 0)).to.equal(150);
   });
 });

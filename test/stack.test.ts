@@ -257,6 +257,17 @@ describe("the stack under Pulumi mocks", () => {
     });
   });
 
+  it("exports what `npm run backfill` reads to write as the function does", () => {
+    expect(outputs).to.deep.include({
+      casesDomainId: TEST_STACK_CONFIG.casesDomainId,
+      region: "us-east-1",
+      historyRetentionDays: 90,
+      lakeCaseEventsStream: mocks.one("aws:lambda/function:Function").inputs.environment.variables.CASES_LAKE_CASE_EVENTS_STREAM,
+      lakeRelatedItemEventsStream: mocks.one("aws:lambda/function:Function").inputs.environment.variables.CASES_LAKE_RELATED_ITEM_EVENTS_STREAM,
+    });
+    expect(outputs).to.have.property("eventStreamEnabledAt");
+  });
+
   describe("names", () => {
     it("gives every hand-named, account-wide resource the project and stack in its name", () => {
       // Named within a stack-named parent (Glue database, Athena workgroup, log group), not account-wide.

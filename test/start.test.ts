@@ -4,7 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import { AWS_VIEWS, awsViewSql } from "../analytics";
+import { caseEventsTable } from "../analytics/lakeSchema";
 import { InputError, loadEvents } from "../local/eventFiles";
+import { openLake } from "../local/lakeReader";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { mostCommonDomain } from "../local/localRun";
@@ -168,6 +171,35 @@ describe("npm start", function () {
         "91-missing-case.json:1 InvalidEventError: resources hold no Cases domain ARN",
       ]);
       expect(result.report.casesByStatus).to.deep.equal({ deleted: 1 });
+    });
+
+    it("writes the lake as AWS's tables, one row per stored event, which AWS's own views read unchanged", async () => {
+      const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "cases-lake-"));
+      try {
+        const result = JSON.parse((await startJson("--generate", "60", "--seed", "9", "--lake", lakeDir)).stdout);
+        const rows = Object.values<number>(result.summary.lake.rows).reduce((sum, count) => sum + count, 0);
+        expect(rows).to.equal(result.summary.metrics.EventsStored);
+        expect(fs.readdirSync(path.join(lakeDir, "case_events")).every((day) => /^event_date=\d{4}-\d{2}-\d{2}$/.test(day))).to.equal(true);
+        const lake = await openLake(lakeDir);
+        try {
+          const columns = (await lake.query("DESCRIBE case_events")).map((column) => column.column_name);
+          expect(columns).to.deep.equal([...caseEventsTable.columns.map((column) => column.name), "event_date"]);
+          for (const view of AWS_VIEWS) await lake.query(awsViewSql(view, "case_events"));
+          const [{ cases }] = await lake.query("SELECT count(*) AS cases FROM latest_case_state");
+          expect(cases).to.equal(Object.values<number>(result.report.casesByStatus).reduce((sum, count) => sum + count, 0)).and.to.equal(60);
+        } finally {
+          lake.close();
+        }
+      } finally {
+        fs.rmSync(lakeDir, { recursive: true, force: true });
+      }
+    });
+
+    it("backfills the cases that existed before the stream, then replays it; the report counts every case", async () => {
+      const result = JSON.parse((await startJson("--existing-cases", "40", "--generate", "20", "--seed", "5")).stdout);
+      expect(result.summary.backfill).to.deep.include({ cases: 40, skipped: 0 });
+      expect(result.summary.backfill.historyRows).to.be.greaterThan(40);
+      expect(Object.values<number>(result.report.casesByStatus).reduce((sum, count) => sum + count, 0)).to.equal(60);
     });
 
     it("lets two runs share a checkout at once", async () => {

@@ -1,0 +1,140 @@
+import type { DomainNames } from "../handler/domainNames";
+import { historyRow } from "../handler/historyRow";
+import { type LakeRecord, lakeRecord } from "../handler/lakeRow";
+import { applyToState, stateOrderKey, stateUpdate } from "../handler/stateUpdate";
+import type { CaseStore } from "../handler/store";
+import { unstorableReason } from "../handler/storable";
+import type { CaseEvent, CaseState, FieldChange, FieldValues } from "../handler/types";
+import type { AuditCaseEvent } from "./caseEvents";
+
+/** How rows are shaped: the function's own settings for the same stack. */
+export interface RowSettings {
+  /** The stack's historyRetentionDays (0: history rows never expire). */
+  retentionDays: number;
+  /** The lake's names (ListFields, ListTemplates); undefined when the stack has no lake. */
+  lakeNames?: DomainNames;
+  /** Config connectInstanceId, when the stack sets it. */
+  instanceId?: string;
+}
+
+/** One case's events: the snapshot, then its audit events before the stream (oldest first). */
+export interface CaseEvents {
+  snapshot: CaseEvent;
+  audit: AuditCaseEvent[];
+}
+
+export interface CaseWriteResult {
+  /** applied: the snapshot is the case's state now; newer-kept: the stream's state was newer; duplicate: stored before. */
+  snapshot: "applied" | "newer-kept" | "duplicate" | "unstorable";
+  /** Why the snapshot could not be stored (then nothing of the case was written). */
+  unstorable?: string;
+  historyRows: number;
+  duplicates: number;
+  unstorableEvents: number;
+  /** Lake rows of what was stored (and, when `resendLake`, of what was already). */
+  lake: LakeRecord[];
+}
+
+/** As handler/lakeRow takes the instance from a performer's ARN. */
+const INSTANCE_ARN = /:instance\/([^/]+)/;
+const CONNECT_USER_ARN = /^arn:[\w-]+:connect:[\w-]*:\d*:instance\/([^/]+)\//;
+
+/** The Connect instance of a user ARN among the case's values (a snapshot has no performer to take it from). */
+function instanceOfValues(values: FieldValues | undefined): string | undefined {
+  for (const value of Object.values(values ?? {})) {
+    const match = typeof value === "string" ? CONNECT_USER_ARN.exec(value) : null;
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function lakeRowOf(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined): LakeRecord | undefined {
+  if (!settings.lakeNames) return undefined;
+  const performerInstance = INSTANCE_ARN.exec(event.performer.userArn ?? "")?.[1];
+  // No alert rules: a backfilled event never alerts.
+  return lakeRecord(event, changes, [], {
+    instanceId: settings.instanceId ?? performerInstance ?? caseInstance,
+    fields: settings.lakeNames.fields,
+    templateNames: settings.lakeNames.templateNames,
+    processedAt: new Date().toISOString(),
+  });
+}
+
+const historyOf = (event: CaseEvent, changes: FieldChange[], settings: RowSettings) =>
+  historyRow(event, {
+    changes,
+    alertRules: [],
+    retentionDays: settings.retentionDays,
+    alertLeaseUntil: 0,
+    // As the function: the raw detail is kept in history only when no lake keeps the event.
+    keepDetail: !settings.lakeNames,
+  });
+
+/**
+ * What writing the case would do, without writing: the rows by kind, for `--dry-run`. The snapshot
+ * would be checked against the stored state when written; the plan counts it as one state write.
+ */
+export function planCase(events: CaseEvents, settings: RowSettings): { state: number; history: number; lake: Record<string, number>; unstorable?: string } {
+  const snapshotHistory = historyOf(events.snapshot, [], settings);
+  const unstorable = unstorableReason(snapshotHistory, stateUpdate(events.snapshot, undefined));
+  if (unstorable) return { state: 0, history: 0, lake: {}, unstorable };
+  const lake: Record<string, number> = {};
+  const caseInstance = instanceOfValues(events.snapshot.fields);
+  let history = 1;
+  for (const { event, changes } of [{ event: events.snapshot, changes: [] as FieldChange[] }, ...events.audit]) {
+    if (event !== events.snapshot) {
+      if (unstorableReason(historyOf(event, changes, settings), undefined)) continue;
+      history += 1;
+    }
+    const row = lakeRowOf(event, changes, settings, caseInstance);
+    if (row) lake[row.table] = (lake[row.table] ?? 0) + 1;
+  }
+  return { state: 1, history, lake };
+}
+
+/**
+ * Stores a case's events as the function stores live ones (handler/store record: the latest-wins
+ * state update first, then the history row whose "not stored yet" condition makes a re-run
+ * change nothing), the snapshot first: every older audit event then only adds its history row.
+ *
+ * @param previous the case's STATE row as read before (undefined: none)
+ * @param resendLake send the lake rows of events already stored too: a run that died after
+ * storing them may not have sent them (the lake's queries take one copy of an event id)
+ */
+export async function writeCase(store: CaseStore, events: CaseEvents, previous: CaseState | undefined, settings: RowSettings, resendLake: boolean): Promise<CaseWriteResult> {
+  const result: CaseWriteResult = { snapshot: "applied", historyRows: 0, duplicates: 0, unstorableEvents: 0, lake: [] };
+  const caseInstance = instanceOfValues(events.snapshot.fields);
+  let state = previous;
+
+  const storeEvent = async (event: CaseEvent, changes: FieldChange[]) => {
+    const history = historyOf(event, changes, settings);
+    const update = stateUpdate(event, state);
+    const unstorable = unstorableReason(history, update);
+    if (unstorable) return { kind: "unstorable" as const, reason: unstorable };
+    const outcome = await store.record(history, update);
+    // Behind: the state already held a newer event, so at most the field values were applied.
+    const behind = event.family === "CASE" && (stateOrderKey(state) ?? "") >= event.orderKey;
+    const becameState = outcome.kind === "applied" && !behind;
+    if (becameState) state = applyToState(state, event);
+    const lake = outcome.kind !== "duplicate" || resendLake ? lakeRowOf(event, changes, settings, caseInstance) : undefined;
+    if (lake) result.lake.push(lake);
+    return { kind: outcome.kind, becameState };
+  };
+
+  const snapshot = await storeEvent(events.snapshot, []);
+  if (snapshot.kind === "unstorable") return { ...result, snapshot: "unstorable", unstorable: snapshot.reason };
+  if (snapshot.kind === "duplicate") {
+    result.snapshot = "duplicate";
+    result.duplicates += 1;
+  } else {
+    result.snapshot = snapshot.becameState ? "applied" : "newer-kept";
+  }
+
+  for (const { event, changes } of events.audit) {
+    const outcome = await storeEvent(event, changes);
+    if (outcome.kind === "unstorable") result.unstorableEvents += 1;
+    else if (outcome.kind === "duplicate") result.duplicates += 1;
+    else result.historyRows += 1;
+  }
+  return result;
+}
