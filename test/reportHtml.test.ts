@@ -74,6 +74,7 @@ const FACTS = {
   invocations: 31,
   seconds: 7.42,
   metrics: { EventsStored: 2401, DuplicatesSkipped: 226 },
+  lake: { dir: "/tmp/lake", rows: { case_events: 1633, case_related_item_events: 768 } },
 };
 
 /** The HTML of the figure titled `title`. */
@@ -202,9 +203,11 @@ describe("the HTML report", function () {
 
   it("keeps the run's technical facts in the footer", () => {
     const footer = html.slice(html.indexOf("<footer"));
-    for (const fact of ["input", "500 generated cases (seed 7)", "deliveries", "2,890", "metrics: EventsStored", "2,401", "report queries", "8", REPORT.asOf]) {
+    for (const fact of ["input", "500 generated cases (seed 7)", "deliveries", "2,890", "metrics: EventsStored", "2,401", "report queries", "8", REPORT.asOf,
+      "lake: rows: case_events", "1,633"]) {
       expect(footer).to.include(`>${fact}<`);
     }
+    expect(footer).not.to.include("[object Object]");
   });
 
   it("reads in headless Chromium: no text overflows its chart or box, no console errors, no requests", async function () {

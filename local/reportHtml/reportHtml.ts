@@ -6,19 +6,20 @@ import { renderSvg } from "./renderSvg";
 import { hasCases, readReport, type ReportView } from "./reportView";
 import { factLabel, formatCount, formatTime } from "./text";
 
-/** The run's technical facts as footer lines; a nested record (the metrics) gives one line per entry. */
+/** The run's technical facts as footer lines; a nested record (the metrics, the lake's rows) gives one line per entry, at any depth. */
 function factLines(view: ReportView, facts: Record<string, unknown>): [string, string][] {
   const show = (value: unknown) => (typeof value === "number" ? formatCount(value) : Array.isArray(value) ? value.join(", ") : String(value));
   const lines: [string, string][] = [];
   if (view.asOf) lines.push(["report as of", view.asOf]);
   if (view.queries !== undefined) lines.push(["report queries", formatCount(view.queries)]);
-  for (const [key, value] of Object.entries(facts)) {
+  const add = (label: string, value: unknown) => {
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value)) lines.push([`${factLabel(key)}: ${inner}`, show(innerValue)]);
-    } else {
-      lines.push([factLabel(key), show(value)]);
+      for (const [inner, innerValue] of Object.entries(value)) add(`${label}: ${inner}`, innerValue);
+    } else if (value !== undefined) {
+      lines.push([label, show(value)]);
     }
-  }
+  };
+  for (const [key, value] of Object.entries(facts)) add(factLabel(key), value);
   return lines;
 }
 
