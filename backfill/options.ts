@@ -1,4 +1,5 @@
-import { isDomainId } from "../handler/validate";
+import { domainIdFlag, eachFlag, numberFlag, UsageError } from "../cli/args";
+import { strictIsoTime } from "../handler/validate";
 import { CONNECT_DEFAULT_RATE, QUOTA_SHARE } from "./quotas";
 
 export interface BackfillArgs {
@@ -94,56 +95,24 @@ and dynamodb:PutItem on the table; firehose:PutRecordBatch on the lake's streams
 `;
 
 /** A bad command-line argument: printed with the usage, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(`${message}\n\n${BACKFILL_USAGE}`);
-    this.name = "UsageError";
-  }
-}
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** An ISO-8601 time with a zone, normalised to UTC with milliseconds; undefined if it is not one. */
-export function isoTime(text: string): string | undefined {
-  if (!ISO_DATE_TIME.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-function numberIn(flag: string, text: string, min: number, max: number, whole: boolean): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} needs a ${whole ? "whole " : ""}number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
+const usageError = (message: string) => new UsageError(message, BACKFILL_USAGE);
 
 /** Parses `npm run backfill -- …` (also `--flag=value`); throws UsageError naming the problem. */
 export function parseBackfillArgs(argv: string[]): BackfillArgs {
   const args: BackfillArgs = { history: false, dryRun: false, concurrency: DEFAULT_CONCURRENCY, resume: false, json: false, quiet: false, help: false };
-  const words = argv.flatMap((arg) => (arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
-  for (let i = 0; i < words.length; i++) {
-    const flag = words[i];
-    const value = () => {
-      const next = words[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
+  const numberIn = (flag: string, text: string, min: number, max: number, whole: boolean) => numberFlag(flag, text, min, max, BACKFILL_USAGE, whole);
+  eachFlag(argv, BACKFILL_USAGE, (flag, value) => {
     switch (flag) {
       case "--stack": args.stack = value(); break;
       case "--table": args.table = value(); break;
-      case "--domain": {
-        args.domain = value().toLowerCase();
-        if (!isDomainId(args.domain)) throw new UsageError(`--domain needs a Cases domain id (a UUID), got ${JSON.stringify(args.domain)}`);
-        break;
-      }
+      case "--domain": args.domain = domainIdFlag(flag, value(), BACKFILL_USAGE); break;
       case "--region": args.region = value(); break;
       case "--profile": args.profile = value(); break;
       case "--case-events-stream": args.caseEventsStream = value(); break;
       case "--related-item-events-stream": args.relatedItemEventsStream = value(); break;
       case "--fields": {
         args.fields = [...new Set(value().split(",").map((id) => id.trim()).filter(Boolean))];
-        if (args.fields.length === 0 || args.fields.length > 200) throw new UsageError("--fields needs 1 to 200 field ids, comma-separated");
+        if (args.fields.length === 0 || args.fields.length > 200) throw usageError("--fields needs 1 to 200 field ids, comma-separated");
         break;
       }
       case "--retention-days": args.retentionDays = numberIn(flag, value(), 0, 36_500, true); break;
@@ -151,8 +120,8 @@ export function parseBackfillArgs(argv: string[]): BackfillArgs {
       case "--history": args.history = true; break;
       case "--since-stream": {
         const text = value();
-        args.sinceStream = isoTime(text);
-        if (!args.sinceStream) throw new UsageError(`--since-stream needs an ISO-8601 time with a zone (e.g. 2026-11-06T18:00:00Z), got ${JSON.stringify(text)}`);
+        args.sinceStream = strictIsoTime(text);
+        if (!args.sinceStream) throw usageError(`--since-stream needs an ISO-8601 time with a zone (e.g. 2026-11-06T18:00:00Z), got ${JSON.stringify(text)}`);
         break;
       }
       case "--dry-run": args.dryRun = true; break;
@@ -164,12 +133,14 @@ export function parseBackfillArgs(argv: string[]): BackfillArgs {
       case "--quiet": args.quiet = true; break;
       case "-h":
       case "--help": args.help = true; break;
-      default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
+      default: throw usageError(`unknown option ${JSON.stringify(flag)}`);
     }
-  }
-  if (args.dryRun && (args.resume || args.checkpoint)) throw new UsageError("--dry-run keeps no checkpoint: it cannot be combined with --resume or --checkpoint");
+  });
+  if (args.dryRun && (args.resume || args.checkpoint)) throw usageError("--dry-run keeps no checkpoint: it cannot be combined with --resume or --checkpoint");
   if ((args.caseEventsStream === undefined) !== (args.relatedItemEventsStream === undefined)) {
-    throw new UsageError("--case-events-stream and --related-item-events-stream go together: the lake has both tables");
+    throw usageError("--case-events-stream and --related-item-events-stream go together: the lake has both tables");
   }
   return args;
 }
+
+export { UsageError };

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LakeStreams } from "../handler/lakeSender";
 import { BackfillConfigError } from "./errors";
-import { type BackfillArgs, isoTime } from "./options";
+import { strictIsoTime } from "../handler/validate";
+import type { BackfillArgs } from "./options";
 
 /** The stack outputs the backfill reads (index.ts exports them); any may be missing. */
 export interface StackOutputs {
@@ -124,8 +125,8 @@ export function resolveTargets(args: BackfillArgs, readOutputs: ReadStackOutputs
   if (!args.fields && !outputFields) sources.push("fields: the stack's default caseEventFields");
 
   const outputStart = stringOutput(stack.eventStreamEnabledAt);
-  const streamStart = pick("stream start", args.sinceStream, outputStart && isoTime(outputStart), "--since-stream");
-  if (outputStart && !isoTime(outputStart) && !args.sinceStream) {
+  const streamStart = pick("stream start", args.sinceStream, outputStart && strictIsoTime(outputStart), "--since-stream");
+  if (outputStart && !strictIsoTime(outputStart) && !args.sinceStream) {
     throw new BackfillConfigError(`the stack output eventStreamEnabledAt is not an ISO-8601 time (${JSON.stringify(outputStart)}): pass --since-stream <time>`);
   }
   if (args.history && !streamStart) {

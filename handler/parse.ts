@@ -1,6 +1,7 @@
 import { nullMap } from "./attributeValues";
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, MAX_EVENT_BYTES, MAX_ID_BYTES } from "./constants";
 import { invalidEvent } from "./errors";
+import { strictIsoTime } from "./validate";
 import type { CaseEvent, EventFamily, FieldValue, FieldValues, Performer, RelatedItem } from "./types";
 
 type Json = Record<string, unknown>;
@@ -75,20 +76,10 @@ function flattenFields(fields: unknown): FieldValues | undefined {
   return flat;
 }
 
-/**
- * Only full ISO-8601 date-times with a zone: `Date.parse` alone would take "Nov 20 2026" or
- * "2026-02-30T00:00:00Z" (as 2 March), and an odd time must never decide which event is latest.
- */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
 function isoTime(value: unknown, what: string): string {
-  const match = typeof value === "string" ? ISO_DATE_TIME.exec(value) : null;
-  const [year, month, day, hour, minute, second] = (match ?? []).slice(1, 7).map(Number);
-  const calendarDay = match ? new Date(Date.UTC(year, month - 1, day)) : undefined;
-  const valid = match !== null && calendarDay!.getUTCMonth() === month - 1 && calendarDay!.getUTCDate() === day &&
-    hour < 24 && minute < 60 && second < 60;
-  if (!valid) throw invalidEvent(`${what} is missing or not an ISO-8601 date-time with a zone (e.g. 2026-11-20T09:15:02.120Z)`);
-  return new Date(Date.parse(value as string)).toISOString();
+  const time = strictIsoTime(value);
+  if (!time) throw invalidEvent(`${what} is missing or not an ISO-8601 date-time with a zone (e.g. 2026-11-20T09:15:02.120Z)`);
+  return time;
 }
 
 function boundedId(value: string, what: string): string {
@@ -116,7 +107,7 @@ function relatedItemOf(related: Json | undefined, idFromArn: string | undefined)
     type,
     id: boundedId(optionalString(related!.relatedItemId) ?? idFromArn ?? "", "detail.relatedItem.relatedItemId"),
     // Only informative (the lake's created_timestamp): an odd value is dropped, not fatal.
-    createdAt: ISO_DATE_TIME.test(String(related!.createdDateTime)) ? new Date(Date.parse(String(related!.createdDateTime))).toISOString() : undefined,
+    createdAt: strictIsoTime(related!.createdDateTime),
     content: Object.keys(content).length > 0 ? content : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./awsContext";
 import { caseEventPattern, eventBridgeSendPolicy } from "./policies";
 import { DLQ_RETENTION_SECONDS } from "./queue";
 
@@ -25,11 +26,8 @@ export class CaseEventRule extends pulumi.ComponentResource {
 
   constructor(name: string, args: CaseEventRuleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseEventRule", name, {}, opts);
-    const invokeOpts = { parent: this };
-    const partition = aws.getPartitionOutput({}, invokeOpts).partition;
-    const region = aws.getRegionOutput({}, invokeOpts).region;
-    const account = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
-    this.domainArn = pulumi.interpolate`arn:${partition}:cases:${region}:${account}:domain/${args.domainId}`;
+    const { partition, region, accountId } = awsContext(this);
+    this.domainArn = pulumi.interpolate`arn:${partition}:cases:${region}:${accountId}:domain/${args.domainId}`;
 
     this.rule = new aws.cloudwatch.EventRule(name, {
       description: `Amazon Connect Cases changes of domain ${args.domainId}`,

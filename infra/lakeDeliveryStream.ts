@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./awsContext";
 import type { LakeTable } from "../analytics/lakeSchema";
 import { deliveryErrorsPrefix, firehoseAssumeRolePolicy, firehoseDeliveryPolicy, glueTableArns, tablePrefix } from "./lakePolicies";
 
@@ -40,9 +41,7 @@ export class LakeDeliveryStream extends pulumi.ComponentResource {
   constructor(name: string, args: LakeDeliveryStreamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:LakeDeliveryStream", name, {}, opts);
     const parent = { parent: this };
-    const partition = aws.getPartitionOutput({}, parent).partition;
-    const region = aws.getRegionOutput({}, parent).region;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const { partition, region, accountId } = awsContext(this);
 
     const logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: DELIVERY_LOG_RETENTION_DAYS }, parent);
     const logStream = new aws.cloudwatch.LogStream(name, { name: LOG_STREAM, logGroupName: logGroup.name }, parent);

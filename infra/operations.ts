@@ -4,6 +4,7 @@ import { metrics as dynamodbMetrics } from "@pulumi/awsx/classic/dynamodb";
 import { metrics as lambdaMetrics } from "@pulumi/awsx/classic/lambda";
 import { metrics as sqsMetrics } from "@pulumi/awsx/classic/sqs";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./awsContext";
 import { KEY_DELETION_WINDOW_DAYS } from "./alertTopic";
 import { stackScopedName } from "./naming";
 import { alarmKeyPolicy, alarmTopicPolicy } from "./policies";
@@ -49,9 +50,7 @@ export class CaseOperations extends pulumi.ComponentResource {
   constructor(name: string, args: CaseOperationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseOperations", name, {}, opts);
     const parent = { parent: this };
-    const partition = aws.getPartitionOutput({}, parent).partition;
-    const region = aws.getRegionOutput({}, parent).region;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const { partition, region, accountId } = awsContext(this);
     const alarmArnPattern = pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmNamePrefix()}*`;
     // A customer managed key of its own: CloudWatch cannot publish to a topic under the aws/sns key,
     // and this key's policy lets CloudWatch use it for these alarms only.

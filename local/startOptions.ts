@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isDomainId, wholeNumberIn } from "../handler/validate";
+import { domainIdFlag, eachFlag, numberFlag, UsageError } from "../cli/args";
 import { DEFAULT_MAX_CONCURRENCY } from "../infra/config";
 
 export interface StartOptions {
@@ -66,65 +66,42 @@ export function checkOutputPaths(options: Pick<StartOptions, "html">): void {
   if (options.html === undefined) return;
   const folder = path.dirname(path.resolve(options.html));
   if (options.html === DEFAULT_HTML_FILE) fs.mkdirSync(folder, { recursive: true });
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--html: the folder ${folder} does not exist`);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--html: the folder ${folder} does not exist`, START_USAGE);
   try {
     fs.accessSync(folder, fs.constants.W_OK);
   } catch {
-    throw new UsageError(`--html: the folder ${folder} is not writable`);
+    throw new UsageError(`--html: the folder ${folder} is not writable`, START_USAGE);
   }
-  if (fs.existsSync(options.html) && fs.statSync(options.html).isDirectory()) throw new UsageError(`--html: ${options.html} is a folder; name a file`);
-}
-
-export class UsageError extends Error {
-  constructor(message: string, usage = START_USAGE) {
-    super(`${message}\n\n${usage}`);
-    this.name = "UsageError";
-  }
-}
-
-function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = wholeNumberIn(text, min, max);
-  if (value === undefined) {
-    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
-  }
-  return value;
+  if (fs.existsSync(options.html) && fs.statSync(options.html).isDirectory()) throw new UsageError(`--html: ${options.html} is a folder; name a file`, START_USAGE);
 }
 
 /** Parses `npm start -- …` arguments (also `--flag=value`); throws UsageError naming the problem. */
 export function parseStartArgs(argv: string[]): StartOptions {
   const options: StartOptions = { seed: 1, batchSize: 100, concurrency: DEFAULT_MAX_CONCURRENCY, maxReceiveCount: 5, json: false, help: false };
-  const args = argv.flatMap((arg) => (arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
+  // --html takes its file only when one follows.
+  eachFlag(argv.map((arg, index) => (arg === "--html" && (argv[index + 1] === undefined || argv[index + 1].startsWith("--")) ? `--html=${DEFAULT_HTML_FILE}` : arg)), START_USAGE, (flag, value) => {
     switch (flag) {
       case "--events": options.events = value(); break;
-      case "--domain": {
-        options.domain = value().toLowerCase();
-        if (!isDomainId(options.domain)) throw new UsageError(`--domain needs a Cases domain id (a UUID), got ${JSON.stringify(options.domain)}`);
-        break;
-      }
-      case "--generate": options.generate = wholeNumber(flag, value(), 1, 1_000_000); break;
-      case "--seed": options.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1); break;
-      case "--existing-cases": options.existingCases = wholeNumber(flag, value(), 1, 1_000_000); break;
+      case "--domain": options.domain = domainIdFlag(flag, value(), START_USAGE); break;
+      case "--generate": options.generate = numberFlag(flag, value(), 1, 1_000_000, START_USAGE); break;
+      case "--seed": options.seed = numberFlag(flag, value(), 0, 2 ** 31 - 1, START_USAGE); break;
+      case "--existing-cases": options.existingCases = numberFlag(flag, value(), 1, 1_000_000, START_USAGE); break;
       case "--data": options.data = value(); break;
       case "--lake": options.lake = value(); break;
-      case "--batch-size": options.batchSize = wholeNumber(flag, value(), 1, 10_000); break;
-      case "--concurrency": options.concurrency = wholeNumber(flag, value(), 1, 1_000); break;
-      case "--max-receive": options.maxReceiveCount = wholeNumber(flag, value(), 1, 1_000); break;
+      case "--batch-size": options.batchSize = numberFlag(flag, value(), 1, 10_000, START_USAGE); break;
+      case "--concurrency": options.concurrency = numberFlag(flag, value(), 1, 1_000, START_USAGE); break;
+      case "--max-receive": options.maxReceiveCount = numberFlag(flag, value(), 1, 1_000, START_USAGE); break;
       case "--json": options.json = true; break;
-      case "--html": options.html = args[i + 1] !== undefined && !args[i + 1].startsWith("--") ? value() : DEFAULT_HTML_FILE; break;
+      case "--html": options.html = value(); break;
       case "-h":
       case "--help": options.help = true; break;
-      default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
+      default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`, START_USAGE);
     }
-  }
+  });
   if (options.events !== undefined && options.generate !== undefined) {
-    throw new UsageError("--events and --generate cannot be combined: choose your events or a generated workload");
+    throw new UsageError("--events and --generate cannot be combined: choose your events or a generated workload", START_USAGE);
   }
   return options;
 }
+
+export { UsageError };

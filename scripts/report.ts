@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { lakeDirFor } from "../local/localRun";
 import { buildReport, formatReport } from "../local/report";
 import { reportHtml } from "../local/reportHtml";
-import { UsageError } from "../local/startOptions";
+import { eachFlag, UsageError } from "../cli/args";
 
 const USAGE = `Usage: npm run report -- [options]
 
@@ -31,20 +31,14 @@ interface ReportArgs {
 
 function parseArgs(argv: string[]): ReportArgs {
   const args: ReportArgs = { json: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`, USAGE);
-      return next;
-    };
+  eachFlag(argv, USAGE, (flag, value) => {
     if (flag === "--lake") args.lake = value();
     else if (flag === "--data") args.data = value();
     else if (flag === "--json") args.json = true;
     else if (flag === "--html") args.html = value();
     else if (flag === "-h" || flag === "--help") args.help = true;
     else throw new UsageError(`unknown option ${JSON.stringify(flag)}`, USAGE);
-  }
+  });
   return args;
 }
 

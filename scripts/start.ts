@@ -50,6 +50,11 @@ function printText(result: LocalRunResult): void {
     out.push(`  lake             ${rows} in ${path.relative(process.cwd(), summary.lake.dir) || summary.lake.dir}` +
       `${summary.lake.conversionErrors ? `; ${summary.lake.conversionErrors} row(s) did not fit the schema` : ""}`);
   }
+  if (summary.backfill) {
+    const b = summary.backfill;
+    out.push(`  backfill         ${b.cases} existing cases, ${b.historyRows} history rows from their audit trails, ${b.skipped} skipped, ` +
+      `${b.throttledRetries} throttled retries, ${b.seconds} s`);
+  }
   out.push(`  time             ${summary.seconds} s (${summary.messagesPerSecond} messages/s)`);
   out.push("", formatReport(result.report));
   console.log(out.join("\n"));

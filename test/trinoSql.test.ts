@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
+import { AWS_VIEWS, readAnalyticsSql } from "../analytics";
 import {
   assertTrinoSyntax,
   loadTrinoParser,
@@ -8,46 +9,8 @@ import {
   trinoSyntaxErrors,
 } from "./helpers/trinoSql";
 
-/** AWS's sample view over case_events, verbatim (Connect admin guide, "Cases data in the analytics data lake"). */
-const AWS_CASE_EVENTS_FLATTENED = `CREATE VIEW case_events_flattened AS
-SELECT
-    ce.event_id,
-    ce.case_id,
-    ce.event_timestamp,
-    ce.event_type,
-    ce.instance_id,
-    -- ... other system fields
-    -- Flattened custom fields
-    cf.id AS custom_field_id,
-    cf.field_name AS custom_field_name,
-    CASE
-        WHEN cf.string_value IS NOT NULL THEN 'string'
-        WHEN cf.double_value IS NOT NULL THEN 'double'
-        WHEN cf.timestamp_value IS NOT NULL THEN 'timestamp'
-        WHEN cf.boolean_value IS NOT NULL THEN 'boolean'
-        ELSE 'unknown'
-    END AS custom_field_type,
-    cf.string_value AS custom_field_string_value,
-    cf.double_value AS custom_field_double_value,
-    -- Cast milliseconds to timestamp
-    CAST(from_unixtime(cf.timestamp_value / 1000.0) AS TIMESTAMP) AS custom_field_timestamp_value,
-    cf.boolean_value AS custom_field_boolean_value
-FROM "\`case_events resource link table name\`" ce
-CROSS JOIN UNNEST(ce.custom_fields) AS t(cf)
-`;
-
-/** AWS's second sample view, verbatim, semicolon included. */
-const AWS_LATEST_CASE_STATE = `CREATE OR REPLACE VIEW latest_case_state AS
-SELECT *
-FROM (
-    SELECT *,
-        ROW_NUMBER() OVER (
-            PARTITION BY case_id, instance_id
-            ORDER BY event_timestamp DESC
-        ) AS rn
-    FROM "\`case_events resource link table name\`"
-) t
-WHERE rn = 1;`;
+/** AWS's two sample views, verbatim (Connect admin guide, "Cases data in the analytics data lake"). */
+const [AWS_CASE_EVENTS_FLATTENED, AWS_LATEST_CASE_STATE] = AWS_VIEWS.map((view) => readAnalyticsSql(view.file));
 
 const VALID: Record<string, string> = {
   "CTE with a window function": `
