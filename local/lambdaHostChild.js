@@ -39,3 +39,5 @@ process.on("message", async ({ id, event }) => {
 process.send({ ready: true, initMs, nodeVersion: process.version, initError: initError && String(initError.stack) });
 // Stopped by the host: exit normally, so `--cpu-prof` and other exit hooks still write their output.
 process.on("SIGTERM", () => process.exit(0));
+// The host is gone (killed, crashed): a sandbox never outlives it.
+process.on("disconnect", () => process.exit(0));

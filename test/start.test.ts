@@ -216,10 +216,12 @@ describe("npm start", function () {
       expect(Date.now() - began).to.be.below(30_000);
     });
 
-    it("stops DynamoDB Local and every child on SIGTERM", async () => {
-      const javaPids = () => execFileSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" }).split("\n")
-        .filter((line) => /\bjava$/.test(line.trim())).map((line) => Number(line.trim().split(/\s+/)[0]));
-      const before = new Set(javaPids());
+    /** Starts the runner on a workload long enough to be stopped while it delivers. */
+    async function deliveringRunner() {
+      const processes = () => execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n")
+        .filter((line) => /\bjava\b.*DynamoDBLocal|lambdaHostChild/.test(line)).map((line) => Number(line.trim().split(/\s+/)[0]));
+      const before = new Set(processes());
+      const started = () => processes().filter((pid) => !before.has(pid));
       const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", "--generate", "400"], { env, stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       await new Promise<void>((resolve, reject) => {
@@ -229,12 +231,28 @@ describe("npm start", function () {
         });
         child.once("exit", () => reject(new Error(`npm start ended before delivering:\n${stderr}`)));
       });
-      expect(javaPids().filter((pid) => !before.has(pid))).to.have.length(1);
-      child.kill("SIGTERM");
-      const code = await new Promise((resolve) => child.once("exit", (exitCode, signal) => resolve(exitCode ?? signal)));
-      expect(code).to.equal(143);
-      expect(stderr).to.include("SIGTERM: stopping DynamoDB Local");
-      expect(javaPids().filter((pid) => !before.has(pid))).to.deep.equal([]);
+      const exited = new Promise((resolve) => child.once("exit", (exitCode, signal) => resolve(exitCode ?? signal)));
+      return { child, started, exited, stderr: () => stderr };
+    }
+    const within = async (ms: number, check: () => boolean) => {
+      for (const deadline = Date.now() + ms; !check() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 200));
+      return check();
+    };
+
+    it("stops DynamoDB Local and every child on SIGTERM", async () => {
+      const runner = await deliveringRunner();
+      expect(runner.started().length).to.be.greaterThan(1);
+      runner.child.kill("SIGTERM");
+      expect(await runner.exited).to.equal(143);
+      expect(runner.stderr()).to.include("SIGTERM: stopping DynamoDB Local");
+      expect(runner.started()).to.deep.equal([]);
+    });
+
+    it("leaves nothing running even when the runner is killed outright (SIGKILL)", async () => {
+      const runner = await deliveringRunner();
+      runner.child.kill("SIGKILL");
+      await runner.exited;
+      expect(await within(5_000, () => runner.started().length === 0), `still running: ${runner.started()}`).to.equal(true);
     });
   });
 });
