@@ -216,12 +216,24 @@ describe("npm start", function () {
       expect(Date.now() - began).to.be.below(30_000);
     });
 
-    /** Starts the runner on a workload long enough to be stopped while it delivers. */
+    /** Every process below `root` (DynamoDB Local, the sandboxes, the watcher), found by parent links. */
+    function descendants(root: number): number[] {
+      const parents = new Map(execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n")
+        .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]));
+      const below = (pid: number): number[] => [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
+      return below(root);
+    }
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    /** Starts the runner on a workload long enough to be stopped while it delivers; notes its processes then. */
     async function deliveringRunner() {
-      const processes = () => execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n")
-        .filter((line) => /\bjava\b.*DynamoDBLocal|lambdaHostChild/.test(line)).map((line) => Number(line.trim().split(/\s+/)[0]));
-      const before = new Set(processes());
-      const started = () => processes().filter((pid) => !before.has(pid));
       const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/start.ts", "--generate", "400"], { env, stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       await new Promise<void>((resolve, reject) => {
@@ -231,8 +243,9 @@ describe("npm start", function () {
         });
         child.once("exit", () => reject(new Error(`npm start ended before delivering:\n${stderr}`)));
       });
+      const started = descendants(child.pid!);
       const exited = new Promise((resolve) => child.once("exit", (exitCode, signal) => resolve(exitCode ?? signal)));
-      return { child, started, exited, stderr: () => stderr };
+      return { child, started, running: () => started.filter(alive), exited, stderr: () => stderr };
     }
     const within = async (ms: number, check: () => boolean) => {
       for (const deadline = Date.now() + ms; !check() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -241,18 +254,20 @@ describe("npm start", function () {
 
     it("stops DynamoDB Local and every child on SIGTERM", async () => {
       const runner = await deliveringRunner();
-      expect(runner.started().length).to.be.greaterThan(1);
+      // DynamoDB Local, three sandboxes and the watcher.
+      expect(runner.started.length).to.be.at.least(5);
       runner.child.kill("SIGTERM");
       expect(await runner.exited).to.equal(143);
       expect(runner.stderr()).to.include("SIGTERM: stopping DynamoDB Local");
-      expect(runner.started()).to.deep.equal([]);
+      expect(await within(5_000, () => runner.running().length === 0), `still running: ${runner.running()}`).to.equal(true);
     });
 
     it("leaves nothing running even when the runner is killed outright (SIGKILL)", async () => {
       const runner = await deliveringRunner();
       runner.child.kill("SIGKILL");
       await runner.exited;
-      expect(await within(5_000, () => runner.started().length === 0), `still running: ${runner.started()}`).to.equal(true);
+      expect(runner.started.length).to.be.at.least(5);
+      expect(await within(5_000, () => runner.running().length === 0), `still running: ${runner.running()}`).to.equal(true);
     });
   });
 });
