@@ -35,6 +35,8 @@ export const alertPublishError = (code: string): Error =>
 export const alertInProgress = (eventId: string): Error =>
   Object.assign(new Error("another invocation is sending this event's alert"), { name: ErrorName.AlertInProgress, eventId });
 
+export const isAlertInProgress = (error: unknown) => (error as Error | undefined)?.name === ErrorName.AlertInProgress;
+
 /** Our own errors, whose messages hold no event data; any other error is logged by name and code only. */
 const OWN_ERRORS: string[] = Object.values(ErrorName);
 

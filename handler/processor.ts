@@ -6,7 +6,7 @@ import type { StoredMap } from "./attributeValues";
 import { type AlertInput, renderAlert } from "./alertRender";
 import { matchingRules } from "./alertRules";
 import { CLOSED_STATUS } from "./constants";
-import { alertInProgress, errorKeys, type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
+import { alertInProgress, errorKeys, type InvalidEventError, invalidEvent, isAlertInProgress, isInvalidEvent } from "./errors";
 import { AlertStatus, changesOf, historyRow } from "./historyRow";
 import type { DomainNames } from "./domainNames";
 import { type LakeRecord, lakeRecord } from "./lakeRow";
@@ -110,7 +110,9 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     if (outcome.kind === "duplicate") {
       const stored = outcome.stored;
       const storedRules = (stored.alertRules ?? []) as string[];
-      const lakeRow = redelivered ? lakeRowOf(event, changesOf(stored), storedRules, batch) : undefined;
+      // Its first delivery may have died before sending the lake row; a sent alert says it did not
+      // (alerts are marked sent only with their lake row out), so that row is not sent twice.
+      const lakeRow = redelivered && stored.alertStatus !== AlertStatus.Sent ? lakeRowOf(event, changesOf(stored), storedRules, batch) : undefined;
       // A redelivery: alert only if the first delivery stored the event but never got the alert
       // out, and its owner is gone; while the owner may still send it, retry later instead.
       if (stored.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome, lake: lakeRow };
@@ -211,8 +213,9 @@ export function createBatchHandler(deps: ProcessorDependencies) {
         turn.finish(true);
         return stored;
       } catch (error) {
-        // A refused event wrote nothing, so the case's later events need not wait for it.
-        turn.finish(isInvalidEvent(error));
+        // A refused event wrote nothing, and one whose alert another invocation owns has stored
+        // everything: the case's later events need not wait for either.
+        turn.finish(isInvalidEvent(error) || isAlertInProgress(error));
         if (isInvalidEvent(error)) return refuse(record, error);
         logger.error("event not stored; the record will be retried", { messageId: record.messageId, ...eventKeys(event), ...errorKeys(error) });
         throw error;
@@ -226,7 +229,11 @@ export function createBatchHandler(deps: ProcessorDependencies) {
         status === "success" ? [{ record: record as SQSRecord, result: result as StoredEvent }] : [],
       );
       const lakeFailures = await deliverLakeRows(stored);
-      const alertFailures = await deliverAlerts(stored);
+      // A record whose lake row failed is retried whole: its alert waits for that retry (and is not
+      // marked sent now), so the retry knows the row may still be missing.
+      const lakeFailed = new Set(lakeFailures.map((failure) => failure.itemIdentifier));
+      await store.releaseAlerts(stored.filter(({ record, result }) => result.alert && lakeFailed.has(record.messageId)).map(({ result }) => result.alert!.history));
+      const alertFailures = await deliverAlerts(stored.filter(({ record }) => !lakeFailed.has(record.messageId)));
       const batchItemFailures = uniqueFailures([...processor.response().batchItemFailures, ...lakeFailures, ...alertFailures]);
       metrics.addMetric("FailedRecords", MetricUnit.Count, batchItemFailures.length);
       for (const [eventType, count] of countBy(stored.map(({ result }) => result.event.eventType))) {

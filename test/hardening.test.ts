@@ -7,6 +7,7 @@ import { stateUpdate } from "../handler/stateUpdate";
 import { createCaseStore } from "../handler/store";
 import { stateKey } from "../handler/tableDefinition";
 import { clientCredentials } from "../local/dynamoLocal";
+import { openLake } from "../local/lakeReader";
 import { bodyFor } from "../local/snsStandIn";
 import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
 
@@ -131,6 +132,52 @@ describe("hardening: odd and forged events, and faults that must not hurt bystan
       await invokeBatch(local, [sampleBody("01-case-created.json")]);
       expect(local.proxies.dynamodb.injected).to.equal(2);
       expect((await caseRows(local)).history[0].alertStatus).to.equal("SENT");
+    });
+  });
+
+  describe("the lake", () => {
+    const lakeRows = async (local: Awaited<ReturnType<typeof pipeline>>, eventId: string) => {
+      await local.firehose!.flush();
+      const lake = await openLake(local.lakeDir);
+      try {
+        const [{ rows }] = await lake.query(`SELECT count(*) AS rows FROM case_events WHERE event_id = '${eventId}'`);
+        return rows;
+      } finally {
+        lake.close();
+      }
+    };
+
+    it("a redelivered copy of an event whose alert went out sends no second lake row", async () => {
+      const local = await resetPipeline();
+      await invokeBatch(local, [sampleBody("01-case-created.json")]);
+      expect((await invokeBatch(local, [sampleBody("01-case-created.json")], 2)).response.batchItemFailures).to.deep.equal([]);
+      expect(await lakeRows(local, sampleEvent("01-case-created.json").id)).to.equal(1);
+    });
+
+    it("a record whose lake row failed is retried whole: its alert goes out with the retry, and its row once", async () => {
+      const local = await resetPipeline();
+      local.proxies.firehose!.inject({ when: (request) => request.operation === "PutRecordBatch", fault: "server-error" });
+      const first = await invokeBatch(local, [sampleBody("01-case-created.json")]);
+      expect(first.failedBodies).to.have.length(1);
+      expect(local.sns.delivered).to.have.length(0);
+      expect((await caseRows(local)).history[0]).to.include({ alertStatus: "PENDING", alertLeaseUntil: 0 });
+      local.proxies.firehose!.clear();
+      expect((await invokeBatch(local, first.failedBodies, 2)).response.batchItemFailures).to.deep.equal([]);
+      expect(local.sns.delivered).to.have.length(1);
+      expect(await lakeRows(local, sampleEvent("01-case-created.json").id)).to.equal(1);
+    });
+
+    it("a copy waiting for another invocation's alert does not hold back its case's later events", async () => {
+      const local = await resetPipeline();
+      // Another invocation stored the event and still owns its alert (its publish and release failed).
+      local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
+      local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem" && request.body.includes("alertLeaseUntil"), fault: "server-error" });
+      await invokeBatch(local, [sampleBody("01-case-created.json")]);
+      local.proxies.sns.clear();
+      local.proxies.dynamodb.clear();
+      const { failedBodies } = await invokeBatch(local, [sampleBody("01-case-created.json"), sampleBody("02-case-updated-field.json")]);
+      expect(failedBodies).to.deep.equal([sampleBody("01-case-created.json")]);
+      expect((await caseRows(local)).history.map((row) => row.eventType)).to.deep.equal(["CASE.CREATED", "CASE.UPDATED"]);
     });
   });
 
