@@ -162,7 +162,10 @@ export function loadEvents(target: string): LoadedEvents {
   }
   for (const file of files) loadFile(file, loaded);
   if (loaded.events.length === 0) {
-    throw new InputError(`no event could be read from ${target}: ${loaded.malformed.length} malformed input(s), first at ${loaded.malformed[0]?.location}`);
+    const first = loaded.malformed[0];
+    throw new InputError(first
+      ? `no event could be read from ${target}: ${loaded.malformed.length} malformed input(s), the first at ${first.location}: ${first.problem}`
+      : `${target} holds no events (an empty list?)`);
   }
   return loaded;
 }

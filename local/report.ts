@@ -3,6 +3,8 @@ import { openLake, type ResultRow } from "./lakeReader";
 
 /** Open-case age buckets, as the backlog query names them, in order. */
 const AGE_BUCKETS = ["< 1 day", "1-3 days", "3-7 days", ">= 7 days"];
+/** Days the text report lists; the JSON and HTML reports have them all. */
+const DAYS_SHOWN = 14;
 /** Days shown per day at most: the latest ones. */
 const MAX_REPORT_DAYS = 400;
 const DAY_MS = 86_400_000;
@@ -116,13 +118,16 @@ export function formatReport(report: CaseReport): string {
   const statuses = Object.entries(report.casesByStatus);
   sections.push(`Cases by status\n${statuses.length ? table(statuses.map(([status, count]) => [status, String(count)])) : "  (no cases)"}`);
   if (report.createdVsClosedPerDay.length) {
-    sections.push(`Created vs closed per day\n${table([["day", "created", "closed"], ...report.createdVsClosedPerDay.map((d) => [d.day, String(d.created), String(d.closed)])])}`);
+    const shown = report.createdVsClosedPerDay.slice(-DAYS_SHOWN);
+    const earlier = report.createdVsClosedPerDay.length - shown.length;
+    sections.push(`Created vs closed per day${earlier ? ` (the latest ${DAYS_SHOWN}; ${earlier} earlier days in --json and --html)` : ""}\n` +
+      table([["day", "created", "closed"], ...shown.map((d) => [d.day, String(d.created), String(d.closed)])]));
   }
   const ttc = report.timeToClose;
   const templateName = (id: string) => (report.templateNames[id] ? `${report.templateNames[id]} (${id.slice(0, 8)})` : id);
   sections.push(ttc.overall
-    ? `Time to close (median / p90)\n${table([["", "cases", "median", "p90"], ...statsRows({ overall: ttc.overall }), ...statsRows(ttc.byReason)])}\n` +
-      `  by template:\n${table(statsRows(ttc.byTemplate, templateName))}`
+    ? `Time to close (median / p90)\n${table([["", "cases", "median", "p90"], ...statsRows({ overall: ttc.overall })])}\n` +
+      `  by case reason:\n${table(statsRows(ttc.byReason))}\n  by template:\n${table(statsRows(ttc.byTemplate, templateName))}`
     : "Time to close\n  (no closed cases)");
   sections.push(`Open cases by age\n${table(report.openByAge.map((bucket) => [bucket.age, String(bucket.cases)]))}`);
   if (report.busiestAgents.length) {

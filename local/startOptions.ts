@@ -24,9 +24,10 @@ export interface StartOptions {
 
 export const START_USAGE = `Usage: npm start -- [options]
 
-Runs the whole pipeline on this machine: DynamoDB Local with the stack's table, a local SNS, and
-the function exactly as \`pulumi up\` would deploy it, fed with SQS-shaped batches. Prints the alerts
-as the email reads, a summary and the analytics report. Needs Java 17+ (DynamoDB Local).
+Runs the whole pipeline on this machine: DynamoDB Local with the stack's table, local stand-ins for
+SNS, the Cases API and the lake's Firehose streams, and the function exactly as \`pulumi up\` would
+deploy it, fed with SQS-shaped batches. Prints the alerts as the email reads, a summary and the
+analytics report, computed by the lake's SQL on DuckDB. Needs Java 17+ (DynamoDB Local).
 
 Input (default: the project's sample events in events/):
   --events <file|dir>   your own events: a JSON event, a JSON array of events, an SQS batch event
@@ -43,8 +44,9 @@ Input (default: the project's sample events in events/):
 
 Run:
   --data <dir>          keep DynamoDB Local's data in <dir> between runs (default: in memory)
-  --lake <dir>          write the analytics lake (Parquet, by day) here (default: <data>/lake with
-                        --data, else .local/lake, emptied at the start of each run)
+  --lake <dir>          write the analytics lake (Parquet, by day) here; emptied at the start unless
+                        --data keeps DynamoDB's data too (default: <data>/lake with --data, else
+                        the run's own folder, published to .local/lake at the end)
   --batch-size <n>      records per invocation, 1-10000 (default 100, the stack's default)
   --concurrency <n>     invocations at once, 1-1000 (default 3, the stack's default)
   --max-receive <n>     deliveries before a message goes to the DLQ (default 5)
@@ -61,8 +63,9 @@ Output:
 /** Inside the ignored .local/, so the default never adds a file to the repository. */
 export const DEFAULT_HTML_FILE = path.join(".local", "report.html");
 
-/** Output paths are checked before anything runs: a bad one must not cost a whole run. */
-export function checkOutputPaths(options: Pick<StartOptions, "html">): void {
+/** Paths are checked before anything runs: a bad one must not cost a whole run. */
+export function checkPaths(options: Pick<StartOptions, "html" | "events">): void {
+  if (options.events !== undefined && !fs.existsSync(options.events)) throw new UsageError(`--events: ${options.events} does not exist`, START_USAGE);
   if (options.html === undefined) return;
   const folder = path.dirname(path.resolve(options.html));
   if (options.html === DEFAULT_HTML_FILE) fs.mkdirSync(folder, { recursive: true });

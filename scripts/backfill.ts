@@ -76,7 +76,14 @@ async function main(): Promise<number> {
   return summary.complete ? 0 : EXIT_INTERRUPTED;
 }
 
+/** The SDK found no credentials: a setting to fix, not a failed run to resume. */
+const NO_CREDENTIALS = "CredentialsProviderError";
+
 main().then((code) => process.exit(code), (error: Error) => {
+  if (error.name === NO_CREDENTIALS) {
+    process.stderr.write("npm run backfill: no AWS credentials found. Pass --profile <name>, set AWS_PROFILE, or sign in (aws sso login, aws configure).\n");
+    process.exit(2);
+  }
   if (error instanceof UsageError || error instanceof BackfillConfigError) {
     process.stderr.write(`${error.message}\n`);
     if (error instanceof BackfillConfigError) process.stderr.write("(npm run backfill -- --help for every option)\n");

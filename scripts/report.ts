@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   if (args.help) return console.log(USAGE);
   const lakeDir = lakeDirFor(args);
   if (!fs.existsSync(lakeDir)) {
-    throw new Error(`no lake in ${path.relative(process.cwd(), lakeDir) || lakeDir}: run \`npm start\` first (or pass --lake <dir>)`);
+    throw new Error(`no lake in ${path.relative(process.cwd(), lakeDir) || lakeDir}: ${args.lake || args.data ? "check the folder" : "run `npm start` first, or pass --lake <dir>"}`);
   }
   const report = await buildReport(lakeDir);
   if (args.html) fs.writeFileSync(args.html, await reportHtml(report, { lake: lakeDir }));

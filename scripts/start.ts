@@ -6,7 +6,7 @@ import { reportHtml } from "../local/reportHtml";
 import { type LocalRunResult, runLocal } from "../local/localRun";
 import { bodyFor } from "../local/snsStandIn";
 import { InputError } from "../local/eventFiles";
-import { checkOutputPaths, parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
+import { checkPaths, parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
 
 /** Alert emails printed in full; the rest are counted. */
 const ALERTS_SHOWN = 5;
@@ -26,6 +26,8 @@ function progressBar(total: number) {
   };
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 function printText(result: LocalRunResult): void {
   const { summary, alerts, malformed, deadLetters } = result;
   const out: string[] = [];
@@ -39,15 +41,15 @@ function printText(result: LocalRunResult): void {
   for (const bad of malformed.slice(0, MALFORMED_SHOWN)) out.push(`    ${bad.location}: ${bad.problem}`);
   if (malformed.length > MALFORMED_SHOWN) out.push(`    … and ${malformed.length - MALFORMED_SHOWN} more`);
   for (const file of summary.skippedFiles) out.push(`    skipped ${file}`);
-  out.push(`  delivered        ${summary.deliveries} SQS messages in ${summary.invocations} invocations, ${summary.failedInvocations} failed whole ` +
-    `(batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
+  out.push(`  delivered        ${plural(summary.deliveries, "SQS message")} in ${plural(summary.invocations, "invocation")}, ${summary.failedInvocations} failed whole, ` +
+    `${plural(summary.metrics.FailedRecords, "record")} retried (batch ${summary.batchSize}, concurrency ${summary.concurrency})`);
   out.push(`  stored           ${summary.metrics.EventsStored} events (${summary.metrics.OutOfOrderEvents} out of order), ${summary.metrics.DuplicatesSkipped} duplicates skipped`);
   out.push(`  alerts           ${summary.alerts} sent`);
   out.push(`  dead-letter      ${summary.deadLetters} message(s)`);
   for (const letter of deadLetters) out.push(`    ${letter.source} (message ${letter.messageId}, ${letter.receives} receives): ${letter.reason}`);
   if (summary.lake) {
-    const rows = Object.entries(summary.lake.rows).map(([table, count]) => `${count} ${table}`).join(", ") || "no rows";
-    out.push(`  lake             ${rows} in ${path.relative(process.cwd(), summary.lake.dir) || summary.lake.dir}` +
+    const rows = Object.entries(summary.lake.rows).sort(([a], [b]) => a.localeCompare(b)).map(([table, count]) => `${count} ${table}`).join(", ") || "no new rows";
+    out.push(`  lake             ${rows} written to ${path.relative(process.cwd(), summary.lake.dir) || summary.lake.dir}` +
       `${summary.lake.conversionErrors ? `; ${summary.lake.conversionErrors} row(s) did not fit the schema` : ""}`);
   }
   if (summary.backfill) {
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     console.log(START_USAGE);
     return;
   }
-  checkOutputPaths(options);
+  checkPaths(options);
   let bar: ((done: number, seconds: number) => void) | undefined;
   const began = Date.now();
   const result = await runLocal(options, {

@@ -112,7 +112,7 @@ describe("the HTML report", function () {
     expect(kpis(html)).to.deep.equal([
       "Open now: 29",
       "Created: 117",
-      "Closed: 88",
+      "Closures: 88",
       "Median time to close: 5.7 h",
       "p90 time to close: 2.2 d",
       "Backlog over 7 days: 5",
@@ -191,7 +191,7 @@ describe("the HTML report", function () {
   it("reads a report with missing parts and bigint counts, as a SQL engine may return them", async () => {
     const partial = { asOf: REPORT.asOf, casesByStatus: { open: 3n, closed: 2n }, createdVsClosedPerDay: [{ day: "2026-11-30", created: 5n, closed: 2n }] };
     const page = await reportHtml(partial as unknown as CaseReport);
-    expect(kpis(page)).to.include.members(["Open now: 3", "Created: 5", "Closed: 2", "Backlog over 7 days: –"]);
+    expect(kpis(page)).to.include.members(["Open now: 3", "Created: 5", "Closures: 2", "Backlog over 7 days: –"]);
     expect(figure(page, "Busiest agents")).to.include("No agent activity recorded.");
   });
 

@@ -12,7 +12,7 @@ import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { mostCommonDomain } from "../local/localRun";
 import { sqsRecord, toMessages } from "../local/sqsDriver";
-import { checkOutputPaths, parseStartArgs, UsageError } from "../local/startOptions";
+import { checkPaths, parseStartArgs, UsageError } from "../local/startOptions";
 import { javaMajor } from "../local/dynamoLocal";
 import { parseSample, sampleBody, sampleEvent } from "./helpers/fixtures";
 
@@ -37,10 +37,11 @@ describe("npm start", function () {
       expect(parseStartArgs(["--lake", "my-lake"]).lake).to.equal("my-lake");
     });
 
-    it("check output paths before the run", () => {
-      expect(() => checkOutputPaths({ html: "no-such-folder/report.html" })).to.throw(UsageError, /--html: the folder .*no-such-folder does not exist/);
-      expect(() => checkOutputPaths({ html: "events" })).to.throw(UsageError, /is a folder/);
-      expect(() => checkOutputPaths({ html: path.join(os.tmpdir(), "report.html") })).not.to.throw();
+    it("check the input and output paths before the run", () => {
+      expect(() => checkPaths({ events: "no-such-events" })).to.throw(UsageError, /--events: no-such-events does not exist/);
+      expect(() => checkPaths({ html: "no-such-folder/report.html" })).to.throw(UsageError, /--html: the folder .*no-such-folder does not exist/);
+      expect(() => checkPaths({ html: "events" })).to.throw(UsageError, /is a folder/);
+      expect(() => checkPaths({ html: path.join(os.tmpdir(), "report.html") })).not.to.throw();
     });
 
     it("require Java 17 or later for DynamoDB Local, reading any vendor's version line", () => {
@@ -110,7 +111,10 @@ describe("npm start", function () {
       write("bad.jsonl", "nope\n{ broken\n");
       expect(() => loadEvents(path.join(dir, "empty.json"))).to.throw(InputError, /is empty: it holds no events/);
       expect(() => loadEvents(path.join(dir, "binary.json"))).to.throw(InputError, /is a binary file/);
-      expect(() => loadEvents(path.join(dir, "bad.jsonl"))).to.throw(InputError, /no event could be read .* 2 malformed input\(s\), first at .*bad.jsonl:1:1/);
+      expect(() => loadEvents(path.join(dir, "bad.jsonl"))).to.throw(InputError, /no event could be read .* 2 malformed input\(s\), the first at .*bad.jsonl:1:1: not JSON/);
+      write("empty-list.json", "[]");
+      expect(() => loadEvents(path.join(dir, "empty-list.json"))).to.throw(InputError, /holds no events \(an empty list\?\)/);
+      fs.rmSync(path.join(dir, "empty-list.json"));
       fs.rmSync(path.join(dir, "empty.json"));
       fs.rmSync(path.join(dir, "binary.json"));
       fs.rmSync(path.join(dir, "bad.jsonl"));

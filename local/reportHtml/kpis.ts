@@ -28,11 +28,12 @@ export function caseKpis(view: ReportView): Kpi[] {
   return [
     { label: "Open now", value: formatCount(openCases(view)), detail: "not closed or deleted" },
     { label: "Created", value: formatCount(sum("created")), detail: period },
-    { label: "Closed", value: formatCount(sum("closed")), detail: period },
+    // Closing events, not cases: a case reopened and closed again counts twice, unlike the status chart.
+    { label: "Closures", value: formatCount(sum("closed")), detail: `${period}, a case closed again counting again` },
     {
       label: "Median time to close",
       value: overall ? formatDuration(overall.medianSeconds) : "–",
-      detail: overall ? `half of ${formatCount(overall.cases)} closed cases took no longer` : "no closed cases yet",
+      detail: overall ? `half of the ${formatCount(overall.cases)} closed case${overall.cases === 1 ? "" : "s"} took no longer` : "no closed cases yet",
     },
     {
       label: "p90 time to close",
