@@ -68,6 +68,7 @@ const operations = new CaseOperations("case-pipeline-ops", {
   opsEmails: config.opsAlertEmail,
   oldestMessageAgeSeconds: config.oldestMessageAgeAlarmSeconds,
   noEventsMinutes: config.noEventsAlarmMinutes,
+  lakeStreams: lake?.deliveryStreams,
 });
 
 export const tableName = table.table.name;
@@ -75,6 +76,10 @@ export const alertTopicArn = alerts.topic.arn;
 export const queueUrl = queue.queue.url;
 export const deadLetterQueueUrl = queue.deadLetterQueue.url;
 export const ruleDeadLetterQueueUrl = rule.deadLetterQueue.url;
+// The DLQ redrive names queues by ARN (README: Operations).
+export const queueArn = queue.queue.arn;
+export const deadLetterQueueArn = queue.deadLetterQueue.arn;
+export const ruleDeadLetterQueueArn = rule.deadLetterQueue.arn;
 export const ruleArn = rule.rule.arn;
 export const functionName = processor.function.name;
 export const logGroupName = processor.logGroup.name;

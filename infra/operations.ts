@@ -22,10 +22,19 @@ export interface CaseOperationsArgs {
   oldestMessageAgeSeconds: number;
   /** Alarm when no Cases event at all matched for this long; 0 turns the alarm off. */
   noEventsMinutes: number;
+  /** The lake's delivery streams, by table, when the stack has a lake. */
+  lakeStreams?: Record<string, aws.kinesis.FirehoseDeliveryStream>;
 }
 
 const MINUTE = 60;
 const FIVE_MINUTES = 5 * MINUTE;
+
+/** Rows buffer 60 s (infra/lakeDeliveryStream.ts): waiting 30 minutes means Firehose keeps failing to deliver them. */
+const LAKE_DELIVERY_LATE_SECONDS = 30 * MINUTE;
+
+/** A Firehose stream's own metric (AWS/Firehose). */
+const firehoseMetric = (stream: aws.kinesis.FirehoseDeliveryStream, name: string, statistic: cloudwatch.MetricStatistic) =>
+  new cloudwatch.Metric({ namespace: "AWS/Firehose", name, dimensions: { DeliveryStreamName: stream.name }, statistic, period: FIVE_MINUTES });
 
 /** The handler's own EMF metrics (Powertools adds the `service` dimension). */
 const handlerMetric = (name: string, statistic: cloudwatch.MetricStatistic = "Sum") =>
@@ -108,6 +117,14 @@ export class CaseOperations extends pulumi.ComponentResource {
         ? [alarm("no-events", matched, `No Cases event matched the rule for ${args.noEventsMinutes} minutes: is the domain's event stream on?`,
           { comparisonOperator: "LessThanThreshold", evaluationPeriods: args.noEventsMinutes / 5, treatMissingData: "breaching" })]
         : []),
+      // The lake's rows are written by Firehose after the function is done with them: its failures show here only.
+      ...Object.entries(args.lakeStreams ?? {}).flatMap(([table, stream]) => [
+        alarm(`lake-${table}-conversion-failed`, firehoseMetric(stream, "FailedConversion.Records", "Sum"),
+          `Firehose could not convert ${table} rows to Parquet: they wait under errors/${table}/ in the lake bucket (README: Lake and SQL).`),
+        alarm(`lake-${table}-delivery-late`, firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum"),
+          `${table} rows have waited over ${LAKE_DELIVERY_LATE_SECONDS / MINUTE} minutes for delivery to S3 (Firehose's log group says why).`,
+          { threshold: LAKE_DELIVERY_LATE_SECONDS, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 3, datapointsToAlarm: 3 }),
+      ]),
     ];
 
     const graph = (title: string, ...metrics: cloudwatch.Metric[]) => new cloudwatch.LineGraphMetricWidget({ title, metrics, width: 8 });
@@ -134,6 +151,8 @@ export class CaseOperations extends pulumi.ComponentResource {
         ),
         new cloudwatch.RowWidget(
           graph("End-to-end lag p90 (ms)", handlerMetric("EndToEndLag").withExtendedStatistic(90)),
+          graph("Lake rows sent and failed; Firehose delivery freshness (s)", handlerMetric("LakeRowsSent"), handlerMetric("LakeRowsFailed"),
+            ...Object.values(args.lakeStreams ?? {}).map((stream) => firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum").withYAxis("right"))),
           graph("Time to close p50 / p90 (s)", handlerMetric("TimeToClose").withExtendedStatistic(50), handlerMetric("TimeToClose").withExtendedStatistic(90)),
         ),
       ],

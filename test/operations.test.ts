@@ -54,6 +54,24 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
     });
   });
 
+  it("alarms per lake table when Firehose cannot convert rows to Parquet or delivers them late, and not without a lake", async () => {
+    for (const table of ["case_events", "case_related_item_events"]) {
+      const stream = physical("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", `case-lake-${table}`);
+      expect(alarm(`lake-${table}-conversion-failed`), table).to.deep.include({
+        namespace: "AWS/Firehose", metricName: "FailedConversion.Records", statistic: "Sum", threshold: 1, dimensions: { DeliveryStreamName: stream },
+      });
+      expect(alarm(`lake-${table}-delivery-late`), table).to.deep.include({
+        namespace: "AWS/Firehose", metricName: "DeliveryToS3.DataFreshness", statistic: "Maximum",
+        threshold: 1800, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 3, datapointsToAlarm: 3, dimensions: { DeliveryStreamName: stream },
+      });
+      expect(alarm(`lake-${table}-conversion-failed`).alarmDescription).to.include(`errors/${table}/`);
+    }
+    const { resources } = await synthesizeInChildProcess(LAKELESS_STACK_CONFIG);
+    const alarms = resources.filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.length).to.be.greaterThan(0);
+    expect(alarms.filter((resource) => resource.inputs.namespace === "AWS/Firehose")).to.be.empty;
+  });
+
   it("sends every alarm and its recovery to the ops topic, which the ops email subscribes to", () => {
     for (const resource of mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
       expect(resource.inputs.alarmActions, resource.name).to.deep.equal([opsTopicArn()]);
@@ -104,6 +122,7 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
       "AWS/DynamoDB/ReadThrottleEvents", "AWS/DynamoDB/WriteThrottleEvents",
       "CasesDataStreaming/EventsStored", "CasesDataStreaming/DuplicatesSkipped", "CasesDataStreaming/OutOfOrderEvents",
       "CasesDataStreaming/AlertsSent", "CasesDataStreaming/FailedRecords", "CasesDataStreaming/EndToEndLag", "CasesDataStreaming/TimeToClose",
+      "CasesDataStreaming/LakeRowsSent", "CasesDataStreaming/LakeRowsFailed", "AWS/Firehose/DeliveryToS3.DataFreshness",
     ]);
     const dimensionsOf = (name: string) => rows.filter((row) => `${row[0]}/${row[1]}` === name).map((row) => row.slice(2, 4));
     expect(dimensionsOf("AWS/Lambda/Errors")).to.deep.equal([["FunctionName", physical("aws:lambda/function:Function", "case-processor")]]);

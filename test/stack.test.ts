@@ -285,12 +285,15 @@ describe("the stack under Pulumi mocks", () => {
     });
   });
 
-  it("exports the table, topic, queues, rule, function, its log group and the lake's bucket, database and workgroup", () => {
+  it("exports the table, topic, queues (URLs and ARNs), rule, function, its log group and the lake's bucket, database and workgroup", () => {
     expect(outputs).to.deep.include({
       tableName: "cases-physical",
       alertTopicArn: "arn:aws:sns:us-east-1:111122223333:case-alerts-physical",
       queueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/case-events-physical",
       deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/case-events-dlq-physical",
+      queueArn: "arn:aws:sqs:us-east-1:111122223333:case-events-physical",
+      deadLetterQueueArn: "arn:aws:sqs:us-east-1:111122223333:case-events-dlq-physical",
+      ruleDeadLetterQueueArn: "arn:aws:sqs:us-east-1:111122223333:case-changes-dlq-physical",
       ruleArn: "arn:aws:events:us-east-1:111122223333:rule/case-changes-physical",
       functionName: "case-processor-physical",
       logGroupName: "case-processor-physical",
