@@ -16,6 +16,7 @@ import {
   SAMPLE_CASE_ID,
   sampleBody,
   sampleEvent,
+  storeWithAlertStillOwned,
 } from "./helpers/fixtures";
 
 /**
@@ -127,12 +128,7 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
 
   it("a copy arriving while another invocation owns the alert waits for it, then sends it once if the owner is gone", async () => {
     const local = await resetPipeline();
-    local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
-    // The release of the lease fails too, as if the owner had died before it could let go.
-    local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem" && request.body.includes("alertLeaseUntil"), fault: "server-error" });
-    await invokeBatch(local, [sampleBody("01-case-created.json")]);
-    local.proxies.sns.clear();
-    local.proxies.dynamodb.clear();
+    await storeWithAlertStillOwned(local);
     const { history } = await caseRows(local);
     expect(history[0]).to.include({ alertStatus: "PENDING" }).and.have.property("alertLeaseUntil").above(Date.now());
 

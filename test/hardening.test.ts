@@ -9,7 +9,7 @@ import { stateKey } from "../handler/tableDefinition";
 import { clientCredentials } from "../local/dynamoLocal";
 import { openLake } from "../local/lakeReader";
 import { bodyFor } from "../local/snsStandIn";
-import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
+import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent, storeWithAlertStillOwned } from "./helpers/fixtures";
 
 /** A CASE.CREATED of its own case, with a title of our choosing. */
 const createdCase = (index: number, title = `Case number ${index}`) => {
@@ -169,12 +169,7 @@ describe("hardening: odd and forged events, and faults that must not hurt bystan
 
     it("a copy waiting for another invocation's alert does not hold back its case's later events", async () => {
       const local = await resetPipeline();
-      // Another invocation stored the event and still owns its alert (its publish and release failed).
-      local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
-      local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem" && request.body.includes("alertLeaseUntil"), fault: "server-error" });
-      await invokeBatch(local, [sampleBody("01-case-created.json")]);
-      local.proxies.sns.clear();
-      local.proxies.dynamodb.clear();
+      await storeWithAlertStillOwned(local);
       const { failedBodies } = await invokeBatch(local, [sampleBody("01-case-created.json"), sampleBody("02-case-updated-field.json")]);
       expect(failedBodies).to.deep.equal([sampleBody("01-case-created.json")]);
       expect((await caseRows(local)).history.map((row) => row.eventType)).to.deep.equal(["CASE.CREATED", "CASE.UPDATED"]);

@@ -80,6 +80,18 @@ export async function invokeBatch(local: LocalPipeline, bodies: string[], receiv
   return { response, failedBodies: messages.filter((message) => failedIds.has(message.messageId)).map((m) => m.body) };
 }
 
+/**
+ * Stores the sample CASE.CREATED as an invocation that died owning its alert would leave it: its
+ * publish failed and so did the release of its lease, so the alert stays PENDING under a live lease.
+ */
+export async function storeWithAlertStillOwned(local: LocalPipeline) {
+  local.proxies.sns.inject({ when: (request) => request.operation === "PublishBatch", fault: "server-error" });
+  local.proxies.dynamodb.inject({ when: (request) => request.operation === "UpdateItem" && request.body.includes("alertLeaseUntil"), fault: "server-error" });
+  await invokeBatch(local, [sampleBody("01-case-created.json")]);
+  local.proxies.sns.clear();
+  local.proxies.dynamodb.clear();
+}
+
 export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {
   const { Items = [] } = await local.documents.send(new QueryCommand({
     TableName: local.tableName,
