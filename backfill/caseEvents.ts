@@ -1,8 +1,8 @@
 import type { AuditEvent, AuditEventField } from "@aws-sdk/client-connectcases";
 import { nullMap } from "../handler/attributeValues";
 import { CaseEventType } from "../handler/constants";
-import { fieldOf } from "../handler/fields";
-import { eventFamily, flattenFieldValue } from "../handler/parse";
+import { epochMillis, fieldOf } from "../handler/fields";
+import { eventFamily, flattenFieldValue, orderKeyOf, performerName } from "../handler/parse";
 import type { CaseEvent, FieldChange, FieldValue, FieldValues, Performer, RelatedItem } from "../handler/types";
 
 /**
@@ -65,15 +65,6 @@ const AUDIT_EVENT_TYPES: Record<string, string> = {
 /** An audit type Cases may add later keeps its name, in a family of its own (history only, as the function does). */
 export const eventTypeOfAudit = (type: string): string => AUDIT_EVENT_TYPES[type] ?? `AUDIT.${type}`;
 
-/** Epoch ms of a Cases date-time value: ISO text, a number of ms, or a Date. */
-export function timeOf(value: unknown): number | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value !== "string" || value === "") return undefined;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? undefined : parsed;
-}
-
 const isoOf = (ms: number) => new Date(ms).toISOString();
 
 function storedSubset(values: FieldValues, context: EventContext): FieldValues {
@@ -111,15 +102,15 @@ function baseEvent(read: CaseRead, context: EventContext, eventId: string, event
     account: context.account,
     caseId: read.caseId,
     changedAt,
-    orderKey: `${changedAt}#${eventId}`,
+    orderKey: orderKeyOf(changedAt, eventId),
     performer,
-    performedBy: performer.userArn ?? performer.customEntity ?? performer.iamPrincipalArn,
+    performedBy: performerName(performer),
     templateId: read.templateId,
   };
 }
 
 const createdAtOf = (read: CaseRead) => {
-  const created = timeOf(fieldOf(read.values, CREATED_FIELD));
+  const created = epochMillis(fieldOf(read.values, CREATED_FIELD));
   return created === undefined ? undefined : isoOf(created);
 };
 
@@ -131,7 +122,7 @@ const createdAtOf = (read: CaseRead) => {
  * be built.
  */
 export function snapshotEvent(read: CaseRead, context: EventContext): CaseEvent | string {
-  const changedAtMs = timeOf(fieldOf(read.values, LAST_UPDATED_FIELD)) ?? timeOf(fieldOf(read.values, CREATED_FIELD));
+  const changedAtMs = epochMillis(fieldOf(read.values, LAST_UPDATED_FIELD)) ?? epochMillis(fieldOf(read.values, CREATED_FIELD));
   if (changedAtMs === undefined) return "no last_updated_datetime or created_datetime to order it by";
   const changedAt = isoOf(changedAtMs);
   const eventId = snapshotEventId(read.caseId, changedAtMs);
@@ -165,7 +156,7 @@ interface ReadAuditEvent {
 }
 
 function readAuditEvent(audit: AuditEvent): ReadAuditEvent | undefined {
-  const timeMs = timeOf(audit.performedTime);
+  const timeMs = epochMillis(audit.performedTime);
   if (!audit.eventId || !audit.type || timeMs === undefined) return undefined;
   const user = (audit.performedBy?.user ?? {}) as { userArn?: string; customEntity?: string };
   return {

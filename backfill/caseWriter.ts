@@ -1,7 +1,8 @@
 import type { DomainNames } from "../handler/domainNames";
 import { historyRow } from "../handler/historyRow";
 import { type LakeRecord, lakeRecord } from "../handler/lakeRow";
-import { applyToState, stateOrderKey, stateUpdate } from "../handler/stateUpdate";
+import { recordEvent } from "../handler/recordEvent";
+import { stateUpdate } from "../handler/stateUpdate";
 import type { CaseStore } from "../handler/store";
 import { unstorableReason } from "../handler/storable";
 import type { CaseEvent, CaseState, FieldChange, FieldValues } from "../handler/types";
@@ -35,8 +36,6 @@ export interface CaseWriteResult {
   lake: LakeRecord[];
 }
 
-/** As handler/lakeRow takes the instance from a performer's ARN. */
-const INSTANCE_ARN = /:instance\/([^/]+)/;
 const CONNECT_USER_ARN = /^arn:[\w-]+:connect:[\w-]*:\d*:instance\/([^/]+)\//;
 
 /** The Connect instance of a user ARN among the case's values (a snapshot has no performer to take it from). */
@@ -50,12 +49,11 @@ function instanceOfValues(values: FieldValues | undefined): string | undefined {
 
 function lakeRowOf(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined): LakeRecord | undefined {
   if (!settings.lakeNames) return undefined;
-  const performerInstance = INSTANCE_ARN.exec(event.performer.userArn ?? "")?.[1];
   // No alert rules: a backfilled event never alerts.
   return lakeRecord(event, changes, [], {
-    instanceId: settings.instanceId ?? performerInstance ?? caseInstance,
-    fields: settings.lakeNames.fields,
-    templateNames: settings.lakeNames.templateNames,
+    ...settings.lakeNames,
+    instanceId: settings.instanceId,
+    fallbackInstanceId: caseInstance,
     processedAt: new Date().toISOString(),
   });
 }
@@ -107,18 +105,13 @@ export async function writeCase(store: CaseStore, events: CaseEvents, previous: 
   let state = previous;
 
   const storeEvent = async (event: CaseEvent, changes: FieldChange[]) => {
-    const history = historyOf(event, changes, settings);
-    const update = stateUpdate(event, state);
-    const unstorable = unstorableReason(history, update);
-    if (unstorable) return { kind: "unstorable" as const, reason: unstorable };
-    const outcome = await store.record(history, update);
-    // Behind: the state already held a newer event, so at most the field values were applied.
-    const behind = event.family === "CASE" && (stateOrderKey(state) ?? "") >= event.orderKey;
-    const becameState = outcome.kind === "applied" && !behind;
-    if (becameState) state = applyToState(state, event);
+    const recorded = await recordEvent(store, event, historyOf(event, changes, settings), state);
+    if (recorded.kind === "unstorable") return recorded;
+    const { outcome, behind } = recorded;
+    state = recorded.state;
     const lake = outcome.kind !== "duplicate" || resendLake ? lakeRowOf(event, changes, settings, caseInstance) : undefined;
     if (lake) result.lake.push(lake);
-    return { kind: outcome.kind, becameState };
+    return { kind: outcome.kind, becameState: outcome.kind === "applied" && !behind };
   };
 
   const snapshot = await storeEvent(events.snapshot, []);

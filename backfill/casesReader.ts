@@ -4,12 +4,12 @@ import {
   GetCaseAuditEventsCommand,
   GetCaseCommand,
   GetDomainCommand,
-  ListFieldsCommand,
-  ListTemplatesCommand,
   SearchCasesCommand,
 } from "@aws-sdk/client-connectcases";
-import type { DomainNames } from "../handler/domainNames";
+import { chunks } from "../handler/batching";
+import { type DomainNames, readDomainNames } from "../handler/domainNames";
 import { nullMap } from "../handler/attributeValues";
+import { epochMillis } from "../handler/fields";
 import { flattenFieldValue } from "../handler/parse";
 import type { FieldValues } from "../handler/types";
 import { CASES_LIMITS } from "./quotas";
@@ -36,9 +36,6 @@ export interface CasePage {
   totalCount?: number;
 }
 
-const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
 function valuesOf(fields: { id?: string; value?: unknown }[] | undefined, into: FieldValues = nullMap()): FieldValues {
   for (const field of fields ?? []) if (field?.id) into[field.id] = flattenFieldValue(field.value);
   return into;
@@ -49,19 +46,8 @@ const accountOf = (arn: string | undefined) => arn?.split(":")[4] || undefined;
 
 export async function readDomain(cases: ConnectCasesClient, domainId: string): Promise<DomainInfo> {
   const domain = await cases.send(new GetDomainCommand({ domainId }));
-  const names: DomainNames = { fields: new Map(), templateNames: new Map() };
-  let nextToken: string | undefined;
-  do {
-    const page = await cases.send(new ListFieldsCommand({ domainId, nextToken, maxResults: CASES_LIMITS.listPage }));
-    for (const field of page.fields ?? []) if (field.fieldId) names.fields.set(field.fieldId, { name: field.name, type: field.type });
-    nextToken = page.nextToken;
-  } while (nextToken);
-  do {
-    // Old cases may use templates retired since: their names too.
-    const page = await cases.send(new ListTemplatesCommand({ domainId, nextToken, maxResults: CASES_LIMITS.listPage, status: ["Active", "Inactive"] }));
-    for (const template of page.templates ?? []) if (template.templateId && template.name) names.templateNames.set(template.templateId, template.name);
-    nextToken = page.nextToken;
-  } while (nextToken);
+  // Old cases may use templates retired since: their names too.
+  const names = await readDomainNames(cases, domainId, ["Active", "Inactive"]);
   const domainArn = domain.domainArn ?? `arn:aws:cases:::domain/${domainId}`;
   return { domainId, domainArn, account: accountOf(domain.domainArn), names };
 }
@@ -114,7 +100,7 @@ export async function getAuditTrail(cases: ConnectCasesClient, domainId: string,
     for (const event of page.auditEvents ?? []) if (event) events.push(event);
     nextToken = page.nextToken || undefined;
   } while (nextToken);
-  const time = (event: AuditEvent) => (event.performedTime instanceof Date ? event.performedTime.getTime() : Date.parse(String(event.performedTime)));
+  const time = (event: AuditEvent) => epochMillis(event.performedTime) ?? NaN;
   return events.map((event, index) => ({ event, index }))
     .sort((a, b) => (time(a.event) - time(b.event)) || (a.index - b.index))
     .map(({ event }) => event);

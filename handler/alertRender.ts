@@ -1,4 +1,4 @@
-import { CHANGE_VALUE_LIMIT, CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
+import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
 import { fieldOf } from "./fields";
 import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
 
@@ -21,8 +21,11 @@ export interface RenderedAlert {
 
 /** SNS: subject under 100 characters, printable ASCII, not starting with a space. */
 const SUBJECT_LIMIT = 99;
-/** Field values are user text: cap each, and the number listed, so a message stays far below SNS's 256 KiB. */
-const VALUE_LIMIT = CHANGE_VALUE_LIMIT;
+/**
+ * Field values are user text: cap each (in history rows too), and the number listed, so a message
+ * stays far below SNS's 256 KiB.
+ */
+const VALUE_LIMIT = 300;
 const CHANGES_LIMIT = 50;
 
 const truncate = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, limit - 3)}...`);
@@ -40,7 +43,8 @@ export function sanitizeSubject(text: string): string {
 const show = (value: FieldValue | undefined): string =>
   value === undefined ? "(unknown)" : value === null || value === "" ? "(empty)" : truncate(String(value), VALUE_LIMIT);
 
-const capValue = (value: FieldValue | undefined) => (typeof value === "string" ? truncate(value, VALUE_LIMIT) : value);
+/** User text as alerts (and history rows) show it: at most VALUE_LIMIT characters. */
+export const capValue = <T extends FieldValue | undefined>(value: T): T => (typeof value === "string" ? truncate(value, VALUE_LIMIT) as T : value);
 
 const asText = (value: FieldValue | undefined) => (typeof value === "string" && value ? value : undefined);
 

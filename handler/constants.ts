@@ -23,9 +23,6 @@ export const SystemField = {
 
 export const CLOSED_STATUS = "closed";
 
-/** User text (titles, field values) is capped at this many characters in alerts and history. */
-export const CHANGE_VALUE_LIMIT = 300;
-
 /**
  * Events larger than this are refused up front: nothing legitimate comes close (200 fields of
  * long text fit), and SQS cannot carry much more.

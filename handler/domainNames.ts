@@ -1,4 +1,4 @@
-import { type ConnectCasesClient, ListFieldsCommand, ListTemplatesCommand } from "@aws-sdk/client-connectcases";
+import { type ConnectCasesClient, ListFieldsCommand, ListTemplatesCommand, type TemplateStatus } from "@aws-sdk/client-connectcases";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { errorKeys } from "./errors";
 
@@ -13,16 +13,23 @@ const REFRESH_MS = 15 * 60_000;
 /** After a failed read, rows go without names and the read is tried again this much later. */
 const RETRY_MS = 60_000;
 
-async function readNames(cases: ConnectCasesClient, domainId: string): Promise<DomainNames> {
+/** ListFields and ListTemplates take at most 100 a page. */
+const LIST_PAGE = 100;
+
+/**
+ * Reads the domain's names: every field, and the templates of `templateStatus` (Cases' default
+ * when not given).
+ */
+export async function readDomainNames(cases: ConnectCasesClient, domainId: string, templateStatus?: TemplateStatus[]): Promise<DomainNames> {
   const names: DomainNames = { fields: new Map(), templateNames: new Map() };
   let nextToken: string | undefined;
   do {
-    const page = await cases.send(new ListFieldsCommand({ domainId, nextToken, maxResults: 100 }));
+    const page = await cases.send(new ListFieldsCommand({ domainId, nextToken, maxResults: LIST_PAGE }));
     for (const field of page.fields ?? []) if (field.fieldId) names.fields.set(field.fieldId, { name: field.name, type: field.type });
     nextToken = page.nextToken;
   } while (nextToken);
   do {
-    const page = await cases.send(new ListTemplatesCommand({ domainId, nextToken, maxResults: 100 }));
+    const page = await cases.send(new ListTemplatesCommand({ domainId, nextToken, maxResults: LIST_PAGE, status: templateStatus }));
     for (const template of page.templates ?? []) if (template.templateId && template.name) names.templateNames.set(template.templateId, template.name);
     nextToken = page.nextToken;
   } while (nextToken);
@@ -39,7 +46,7 @@ export function createDomainNames(cases: ConnectCasesClient, domainId: string, l
   let reading: Promise<void> | undefined;
   return async () => {
     if (Date.now() >= due) {
-      reading ??= readNames(cases, domainId)
+      reading ??= readDomainNames(cases, domainId)
         .then((names) => {
           cached = names;
           due = Date.now() + REFRESH_MS;

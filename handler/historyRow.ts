@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import type { Stored, StoredMap } from "./attributeValues";
-import { CHANGE_VALUE_LIMIT, SystemField } from "./constants";
+import { capValue } from "./alertRender";
+import { SystemField } from "./constants";
 import { fieldOf, storedValue } from "./fields";
 import { historyKey } from "./tableDefinition";
 import type { CaseEvent, FieldChange, FieldValue } from "./types";
@@ -23,8 +24,7 @@ export interface HistoryOptions {
 const DAY_SECONDS = 86_400;
 
 /** User text is capped as alerts show it; the lake keeps whole values. */
-const capped = (value: FieldValue | undefined): Stored | undefined =>
-  typeof value === "string" && value.length > CHANGE_VALUE_LIMIT ? `${value.slice(0, CHANGE_VALUE_LIMIT - 3)}...` : value === undefined ? undefined : storedValue(value);
+const capped = (value: FieldValue | undefined): Stored | undefined => (value === undefined ? undefined : storedValue(capValue(value)));
 
 export const storedChanges = (changes: FieldChange[]): StoredMap[] =>
   changes.map((change) => ({ fieldId: change.fieldId, from: capped(change.from), to: capped(change.to) ?? null }));

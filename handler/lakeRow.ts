@@ -1,13 +1,15 @@
-import { fieldOf } from "./fields";
+import { epochMillis, fieldOf } from "./fields";
 import { flattenFieldValue } from "./parse";
 import type { CaseEvent, FieldChange, FieldValue } from "./types";
 
-/** What the event does not carry: names and types from the domain, the Connect instance. */
+/** What the event does not carry: names and types from the domain (DomainNames), the Connect instance. */
 export interface LakeContext {
-  /** Config `connectInstanceId`, else taken from the performer's Connect ARN. */
-  instanceId?: string;
   fields: ReadonlyMap<string, { name?: string; type?: string }>;
   templateNames: ReadonlyMap<string, string>;
+  /** Config `connectInstanceId`; unset, taken from the performer's Connect ARN. */
+  instanceId?: string;
+  /** The instance when neither names one (a backfill takes it from the case's user fields). */
+  fallbackInstanceId?: string;
   /** When the row was shaped: AWS's data_lake_last_processed_timestamp. */
   processedAt: string;
 }
@@ -44,13 +46,6 @@ const RELATED_ITEM_TYPES: Record<string, string> = { ConnectCase: "connect" };
 
 const INSTANCE_ARN = /:instance\/([^/]+)/;
 
-/** Epoch ms of a Cases date-time value (ISO text or a number of ms), or undefined. */
-function epochMillis(value: FieldValue | undefined): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  const parsed = typeof value === "string" ? Date.parse(value) : NaN;
-  return Number.isNaN(parsed) ? undefined : parsed;
-}
-
 /** Firehose's OpenX JSON SerDe reads `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` into a Glue timestamp. */
 const timestamp = (value: FieldValue | undefined): string | null => {
   const millis = epochMillis(value);
@@ -72,7 +67,7 @@ function customField(fieldId: string, value: FieldValue, context: LakeContext) {
 /** The columns every row of both tables has, in AWS's terms. */
 function commonColumns(event: CaseEvent, context: LakeContext) {
   return {
-    instance_id: context.instanceId ?? INSTANCE_ARN.exec(event.performer.userArn ?? "")?.[1] ?? null,
+    instance_id: context.instanceId ?? INSTANCE_ARN.exec(event.performer.userArn ?? "")?.[1] ?? context.fallbackInstanceId ?? null,
     aws_account_id: event.account ?? null,
     event_id: event.eventId,
     event_timestamp: event.changedAt,

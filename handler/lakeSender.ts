@@ -1,4 +1,5 @@
 import { type FirehoseClient, PutRecordBatchCommand, type _Record } from "@aws-sdk/client-firehose";
+import { packRequests, untilProcessed } from "./batching";
 import type { LakeRecord } from "./lakeRow";
 
 /** The delivery stream of each lake table. */
@@ -11,27 +12,9 @@ export type SendLakeRecords = (records: { key: string; record: LakeRecord }[]) =
 const MAX_RECORDS = 500;
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 /** Records Firehose refused in a 200 response (throttling, mostly) are sent again this often. */
-const FAILED_RECORD_RETRIES = 3;
-const RETRY_BACKOFF_MS = 50;
+const FAILED_RECORD_RETRY = { times: 3, backoffMs: 50 };
 
 const lakeRowError = (code: string): Error => Object.assign(new Error(`Firehose refused the lake row: ${code}`), { name: "LakeRowError", code });
-
-function pack<T extends { data: Uint8Array }>(entries: T[]): T[][] {
-  const requests: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    if (current.length === MAX_RECORDS || (current.length > 0 && bytes + entry.data.length > MAX_REQUEST_BYTES)) {
-      requests.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += entry.data.length;
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
-}
 
 /**
  * Sends lake rows to each table's Firehose stream (which converts them to Parquet, by day). A row
@@ -43,26 +26,26 @@ export function createLakeSender(firehose: FirehoseClient, streams: LakeStreams)
     const failures = new Map<string, Error>();
     const entries = records.map(({ key, record }) => ({ key, table: record.table, data: Buffer.from(`${JSON.stringify(record.row)}\n`) }));
     const requests = (Object.keys(streams) as LakeRecord["table"][]).flatMap((table) =>
-      pack(entries.filter((entry) => entry.table === table)).map((batch) => ({ stream: streams[table], batch })));
+      packRequests(entries.filter((entry) => entry.table === table), { maxEntries: MAX_RECORDS, maxBytes: MAX_REQUEST_BYTES, bytesOf: (entry) => entry.data.length })
+        .map((batch) => ({ stream: streams[table], batch })));
     await Promise.all(requests.map(async ({ stream, batch }) => {
-      let pending = batch;
       let lastCode = "Unknown";
-      for (let attempt = 0; pending.length > 0 && attempt <= FAILED_RECORD_RETRIES; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS * 2 ** attempt));
-        try {
+      let inFlight = batch;
+      try {
+        const left = await untilProcessed(batch, async (pending) => {
+          inFlight = pending;
           const response = await firehose.send(new PutRecordBatchCommand({
             DeliveryStreamName: stream,
             Records: pending.map((entry): _Record => ({ Data: entry.data })),
           }));
           const answers = response.RequestResponses ?? [];
           lastCode = answers.find((answer) => answer.ErrorCode)?.ErrorCode ?? lastCode;
-          pending = (response.FailedPutCount ?? 0) === 0 ? [] : pending.filter((_, index) => answers[index]?.ErrorCode !== undefined || !answers[index]);
-        } catch (error) {
-          for (const entry of pending) failures.set(entry.key, error as Error);
-          return;
-        }
+          return (response.FailedPutCount ?? 0) === 0 ? [] : pending.filter((_, index) => answers[index]?.ErrorCode !== undefined || !answers[index]);
+        }, FAILED_RECORD_RETRY);
+        for (const entry of left) failures.set(entry.key, lakeRowError(lastCode));
+      } catch (error) {
+        for (const entry of inFlight) failures.set(entry.key, error as Error);
       }
-      for (const entry of pending) failures.set(entry.key, lakeRowError(lastCode));
     }));
     return failures;
   };

@@ -88,6 +88,12 @@ function boundedId(value: string, what: string): string {
   return value;
 }
 
+/** The total order of "latest wins": change time, then event id (CaseEvent.orderKey). */
+export const orderKeyOf = (changedAt: string, eventId: string) => `${changedAt}#${eventId}`;
+
+/** Who to name for a change: the user, else the custom entity, else the IAM principal. */
+export const performerName = (performer: Performer) => performer.userArn ?? performer.customEntity ?? performer.iamPrincipalArn;
+
 function performerOf(detail: Json): Performer {
   const performedBy = isObject(detail.performedBy) ? detail.performedBy : undefined;
   const user = isObject(performedBy?.user) ? performedBy.user : undefined;
@@ -171,9 +177,9 @@ export function parseCaseEvent(body: string, options: ParseOptions): CaseEvent {
     account: optionalString(envelope.account),
     caseId,
     changedAt,
-    orderKey: `${changedAt}#${eventId}`,
+    orderKey: orderKeyOf(changedAt, eventId),
     performer,
-    performedBy: performer.userArn ?? performer.customEntity ?? performer.iamPrincipalArn,
+    performedBy: performerName(performer),
     changedFieldIds: [...new Set(Array.isArray(changedIds) ? changedIds.filter((id): id is string => typeof id === "string") : [])],
     templateId: optionalString(caseDetail?.templateId),
     createdAt: caseDetail?.createdDateTime === undefined ? undefined : isoTime(caseDetail.createdDateTime, "detail.case.createdDateTime"),

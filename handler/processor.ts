@@ -15,9 +15,9 @@ import { parseCaseEvent } from "./parse";
 import type { PublishAlerts } from "./publish";
 import { sequenceByCase } from "./sequence";
 import type { HandlerSettings } from "./settings";
-import { applyToState, fieldChanges, stateOrderKey, stateUpdate } from "./stateUpdate";
+import { recordEvent } from "./recordEvent";
+import { fieldChanges, stateOrderKey } from "./stateUpdate";
 import type { CaseStore, RecordOutcome } from "./store";
-import { unstorableReason } from "./storable";
 import type { CaseEvent, CaseState, FieldChange } from "./types";
 
 export interface ProcessorDependencies {
@@ -78,12 +78,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
 
   /** The event's lake row, shaped by the same code wherever it runs. */
   const lakeRowOf = (event: CaseEvent, changes: FieldChange[], rules: string[], batch: BatchContext) =>
-    batch.names && lakeRecord(event, changes, rules, {
-      instanceId: settings.connectInstanceId,
-      fields: batch.names.fields,
-      templateNames: batch.names.templateNames,
-      processedAt: new Date().toISOString(),
-    });
+    batch.names && lakeRecord(event, changes, rules, { ...batch.names, instanceId: settings.connectInstanceId, processedAt: new Date().toISOString() });
 
   /**
    * @param redelivered SQS has delivered this message before: the first delivery may have stored
@@ -95,13 +90,9 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     const rules = matchingRules(event, settings.alertRules);
     const changes = fieldChanges(event, previous);
     const history = historyRow(event, { changes, alertRules: rules, retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil, keepDetail: !lake });
-    const update = stateUpdate(event, previous);
-    const unstorable = unstorableReason(history, update);
-    if (unstorable) throw invalidEvent(unstorable);
-    const outcome = await store.record(history, update);
-    // Behind: the state already held this event or a newer one, so at most its fields were applied.
-    const behind = event.family === "CASE" && (stateOrderKey(previous) ?? "") >= event.orderKey;
-    const next = outcome.kind === "applied" && !behind ? applyToState(previous, event) : previous;
+    const recorded = await recordEvent(store, event, history, previous);
+    if (recorded.kind === "unstorable") throw invalidEvent(recorded.reason);
+    const { outcome, behind, state: next } = recorded;
     if (next) states.set(event.caseId, next);
     const stale = (behind && stateOrderKey(previous)! > event.orderKey) || (outcome.kind === "recorded" && outcome.stale);
     countEvent(event, outcome, stale, previous, next);
@@ -195,12 +186,17 @@ export function createBatchHandler(deps: ProcessorDependencies) {
     }
     const events = [...parsed].flatMap(([key, event]) => (isInvalidEvent(event) ? [] : [{ key, event }]));
     const turns = sequenceByCase(events.map(({ key, event }) => ({ key, caseId: event.caseId, orderKey: event.orderKey })));
+    // The states and the domain's names (cached, read again every 15 minutes) are independent reads.
+    const [states, names] = await Promise.all([
+      knownStates(events.map(({ event }) => event)),
+      events.length > 0 ? lake?.names() : undefined,
+    ]);
     const batchContext: BatchContext = {
-      states: await knownStates(events.map(({ event }) => event)),
+      states,
       queuedAlerts: new Set(),
       // This invocation owns the alerts it stores until its deadline: after that it is certainly gone.
       leaseUntil: Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS),
-      names: events.length > 0 ? await lake?.names() : undefined,
+      names,
     };
 
     const recordHandler = async (record: SQSRecord): Promise<StoredEvent> => {

@@ -1,5 +1,6 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
 import type { RenderedAlert } from "./alertRender";
+import { packRequests } from "./batching";
 import { alertPublishError } from "./errors";
 
 /** SNS PublishBatch: at most 10 entries and 256 KiB in all per request. */
@@ -44,24 +45,9 @@ const entryBytes = (entry: PublishBatchRequestEntry) =>
     0,
   );
 
-/** Greedy packing into requests that respect both PublishBatch limits. */
-export function packBatches(entries: PublishBatchRequestEntry[]): PublishBatchRequestEntry[][] {
-  const batches: PublishBatchRequestEntry[][] = [];
-  let current: PublishBatchRequestEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entryBytes(entry);
-    if (current.length === MAX_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
+/** Requests that respect both PublishBatch limits. */
+export const packBatches = (entries: PublishBatchRequestEntry[]): PublishBatchRequestEntry[][] =>
+  packRequests(entries, { maxEntries: MAX_ENTRIES, maxBytes: MAX_BATCH_BYTES, bytesOf: entryBytes });
 
 export type PublishAlerts = (alerts: RenderedAlert[]) => Promise<(Error | undefined)[]>;
 

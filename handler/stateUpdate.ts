@@ -1,5 +1,6 @@
 import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
 import { fieldOf, storedFields } from "./fields";
+import { orderKeyOf } from "./parse";
 import { DELETED_STATUS_KEY, stateKey } from "./tableDefinition";
 import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
 import { UpdateBuilder, type UpdateSpec } from "./updateBuilder";
@@ -25,7 +26,11 @@ const NEWER_THAN_FIELDS = "attribute_not_exists(#fieldsChangeKey) OR #fieldsChan
 const asString = (value: FieldValue | undefined): string | undefined =>
   typeof value === "string" && value.length > 0 ? value : undefined;
 
-export const stateOrderKey = (state: CaseState | undefined) => (state?.lastChangeAt ? `${state.lastChangeAt}#${state.lastEventId}` : undefined);
+export const stateOrderKey = (state: CaseState | undefined) => (state?.lastChangeAt ? orderKeyOf(state.lastChangeAt, String(state.lastEventId)) : undefined);
+
+/** The state already holds this case event or a newer one: at most the event's field values can still apply. */
+export const stateIsAhead = (event: CaseEvent, state: CaseState | undefined) =>
+  event.family === "CASE" && (stateOrderKey(state) ?? "") >= event.orderKey;
 
 /** Field changes this event makes, with `from` values where the field values before it are known. */
 export function fieldChanges(event: CaseEvent, previous: CaseState | undefined): FieldChange[] {
@@ -143,21 +148,18 @@ export function stateUpdate(event: CaseEvent, previous: CaseState | undefined): 
     return relatedUpdate(event);
   }
   if (event.family !== "CASE" || !Object.values(CaseEventType).includes(event.eventType as never)) return undefined;
-  const fallback = (current: CaseState | undefined) => {
-    const spec = fieldsOnlyUpdate(event, current);
+  const fieldsOnly = (state: CaseState | undefined) => {
+    const spec = fieldsOnlyUpdate(event, state);
     return spec && { spec };
   };
   // State only moves forward: if it already holds this event or a newer one, the full update would
   // fail its condition, so skip that request (duplicates, late events). The conditions still decide.
-  if ((stateOrderKey(previous) ?? "") >= event.orderKey) {
-    const narrower = fieldsOnlyUpdate(event, previous);
-    return narrower && { spec: narrower };
-  }
+  if (stateIsAhead(event, previous)) return fieldsOnly(previous);
   const builder = new UpdateBuilder();
   caseChange(event, previous, builder, "case");
   builder.value("changedAt", event.changedAt);
   builder.value("eventId", event.eventId);
-  return { spec: builder.spec(stateKey(event.caseId), NEWER_THAN_STATE), fallback };
+  return { spec: builder.spec(stateKey(event.caseId), NEWER_THAN_STATE), fallback: fieldsOnly };
 }
 
 /** The in-memory state after an event was applied, so later events of the batch see it. */

@@ -8,6 +8,7 @@ import {
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { fromAttributes, type StoredMap, toAttributes } from "./attributeValues";
+import { chunks, untilProcessed } from "./batching";
 import { AlertStatus } from "./historyRow";
 import type { StateUpdate } from "./stateUpdate";
 import { stateKey } from "./tableDefinition";
@@ -36,28 +37,11 @@ export interface CaseStore {
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
 /** BatchGet/BatchWrite may leave items unprocessed under load; they are retried this many times. */
-const UNPROCESSED_RETRIES = 3;
-const UNPROCESSED_BACKOFF_MS = 25;
+const UNPROCESSED_RETRY = { times: 3, backoffMs: 25 };
 
 const NOT_STORED_YET = "attribute_not_exists(sk)";
 /** A state update and the fallbacks it may go through when writers race. */
 const MAX_UPDATE_ATTEMPTS = 4;
-
-const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-/**
- * Sends a batch request until DynamoDB has processed every element, backing off between tries as
- * AWS advises; returns what was still unprocessed after the last try.
- */
-async function untilProcessed<T>(elements: T[], send: (pending: T[]) => Promise<T[]>): Promise<T[]> {
-  let pending = elements;
-  for (let attempt = 0; pending.length > 0 && attempt <= UNPROCESSED_RETRIES; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_BACKOFF_MS * 2 ** attempt));
-    pending = await send(pending);
-  }
-  return pending;
-}
 
 const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 
@@ -110,7 +94,7 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
           states.set(state.caseId, state);
         }
         return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      });
+      }, UNPROCESSED_RETRY);
     }
     return states;
   }
@@ -154,7 +138,7 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
       const left = await untilProcessed(requests, async (pending) => {
         const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
         return result.UnprocessedItems?.[tableName] ?? [];
-      });
+      }, UNPROCESSED_RETRY);
       return left.length;
     }));
     return unmarked.reduce((sum, count) => sum + count, 0);
