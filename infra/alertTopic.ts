@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "./awsContext";
 import { alertKeyPolicy, alertTopicPolicy } from "./policies";
 
 export interface AlertTopicArgs {
@@ -18,23 +19,24 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 export class AlertTopic extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
   public readonly key: aws.kms.Key;
+  /** The only way the key may be used: through SNS in this region (kms:ViaService). */
+  public readonly keyService: pulumi.Output<string>;
 
   constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:AlertTopic", name, {}, opts);
     const parent = { parent: this };
-    const partition = aws.getPartitionOutput({}, parent);
-    const region = aws.getRegionOutput({}, parent).region;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const { accountId, accountRootArn, snsService } = awsContext(this);
+    this.keyService = snsService;
 
     this.key = new aws.kms.Key(name, {
       description: "Case alerts (SNS) of cases-data-streaming",
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: pulumi.jsonStringify(alertKeyPolicy({
-        accountRootArn: pulumi.interpolate`arn:${partition.partition}:iam::${accountId}:root`,
+        accountRootArn,
         accountId,
         publisherRoleArn: args.publisherRoleArn,
-        snsService: pulumi.interpolate`sns.${region}.${partition.dnsSuffix}`,
+        snsService,
       })),
     }, parent);
     this.topic = new aws.sns.Topic(name, { kmsMasterKeyId: this.key.arn }, parent);

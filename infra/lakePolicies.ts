@@ -1,12 +1,11 @@
 import type * as aws from "@pulumi/aws";
+import { denyWithoutTls, VERSION } from "./policies";
 
 /**
  * Pure builders for the lake's policy documents and its key layout (one prefix per table, one
  * for Firehose's failures, one for Athena's results), from plain strings so tests read them as
  * values and evaluate them.
  */
-
-const VERSION = "2012-10-17";
 
 /** Where Firehose puts the rows it could not deliver or convert, by table. */
 export const DELIVERY_ERRORS_PREFIX = "errors/";
@@ -19,14 +18,7 @@ export const deliveryErrorsPrefix = (table: string) => `${DELIVERY_ERRORS_PREFIX
 /** The lake accepts requests over TLS only. */
 export const tlsOnlyBucketPolicy = (bucketArn: string): aws.iam.PolicyDocument => ({
   Version: VERSION,
-  Statement: [{
-    Sid: "DenyWithoutTls",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  }],
+  Statement: [denyWithoutTls("s3:*", [bucketArn, `${bucketArn}/*`])],
 });
 
 /** Firehose assumes the role for streams of this account only (confused-deputy guard). */

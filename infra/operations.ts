@@ -59,7 +59,7 @@ export class CaseOperations extends pulumi.ComponentResource {
   constructor(name: string, args: CaseOperationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:CaseOperations", name, {}, opts);
     const parent = { parent: this };
-    const { partition, region, accountId } = awsContext(this);
+    const { partition, region, accountId, accountRootArn } = awsContext(this);
     const alarmArnPattern = pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmNamePrefix()}*`;
     // A customer managed key of its own: CloudWatch cannot publish to a topic under the aws/sns key,
     // and this key's policy lets CloudWatch use it for these alarms only.
@@ -68,7 +68,7 @@ export class CaseOperations extends pulumi.ComponentResource {
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: pulumi.jsonStringify(alarmKeyPolicy({
-        accountRootArn: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
+        accountRootArn,
         accountId,
         alarmArnPattern,
       })),
@@ -130,7 +130,7 @@ export class CaseOperations extends pulumi.ComponentResource {
     const graph = (title: string, ...metrics: cloudwatch.Metric[]) => new cloudwatch.LineGraphMetricWidget({ title, metrics, width: 8 });
     this.dashboard = new cloudwatch.Dashboard(name, {
       name: stackScopedName("ops"),
-      region: aws.getRegionOutput({}, parent).region as pulumi.Output<aws.Region>,
+      region: region as pulumi.Output<aws.Region>,
       widgets: [
         new cloudwatch.RowWidget(new cloudwatch.TextWidget({ markdown: "## Cases event pipeline\nWhat each alarm means and what to do: README, Operations.", width: 24, height: 2 })),
         new cloudwatch.RowWidget(

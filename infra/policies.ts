@@ -9,7 +9,7 @@ import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE } from "../handler/constants";
  */
 
 type Input = pulumi.Input<string>;
-const VERSION = "2012-10-17";
+export const VERSION = "2012-10-17";
 
 /** Matches Cases changes of one domain only: its ARN is always the first of `resources`. */
 export const caseEventPattern = (domainArn: string) => ({
@@ -19,7 +19,7 @@ export const caseEventPattern = (domainArn: string) => ({
 });
 
 /** Refuses any request that does not arrive over TLS. */
-const denyWithoutTls = (action: string | string[], resource: Input | Input[]): aws.iam.PolicyStatement => ({
+export const denyWithoutTls = (action: string | string[], resource: Input | Input[]): aws.iam.PolicyStatement => ({
   Sid: "DenyWithoutTls",
   Effect: "Deny",
   Principal: "*",

@@ -13,7 +13,7 @@ export interface CaseEventProcessorArgs {
   role: aws.iam.Role;
   queue: aws.sqs.Queue;
   table: aws.dynamodb.Table;
-  alerts: { topic: aws.sns.Topic; key: aws.kms.Key };
+  alerts: { topic: aws.sns.Topic; key: aws.kms.Key; keyService: pulumi.Input<string> };
   /** With the lake: its delivery streams, and the domain whose field and template names the rows carry. */
   lake?: { deliveryStreams: Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>; domainArn: pulumi.Input<string> };
 }
@@ -68,8 +68,6 @@ export class CaseEventProcessor extends pulumi.ComponentResource {
     super("cases-data-streaming:infra:CaseEventProcessor", name, {}, opts);
     const { config, lake } = args;
     const parent = { parent: this };
-    const partition = aws.getPartitionOutput({}, parent);
-    const region = aws.getRegionOutput({}, parent).region;
     this.logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: LOG_RETENTION_DAYS }, parent);
     const policy = new aws.iam.RolePolicy(name, {
       role: args.role.id,
@@ -78,7 +76,7 @@ export class CaseEventProcessor extends pulumi.ComponentResource {
         tableArn: args.table.arn,
         topicArn: args.alerts.topic.arn,
         topicKeyArn: args.alerts.key.arn,
-        snsService: pulumi.interpolate`sns.${region}.${partition.dnsSuffix}`,
+        snsService: args.alerts.keyService,
         queueArn: args.queue.arn,
         lake: lake && { deliveryStreamArns: Object.values(lake.deliveryStreams).map((stream) => stream.arn), domainArn: lake.domainArn },
       })),
