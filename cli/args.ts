@@ -10,16 +10,17 @@ export class UsageError extends Error {
 
 /**
  * Calls `handle` for each flag of `argv` in order (`--flag=value` split in two), with a reader of
- * the flag's value that refuses a missing one.
+ * the flag's value: a missing one is refused, or, for a flag whose value is optional, `fallback`.
  */
-export function eachFlag(argv: string[], usage: string, handle: (flag: string, value: () => string) => void): void {
+export function eachFlag(argv: string[], usage: string, handle: (flag: string, value: (fallback?: string) => string) => void): void {
   const words = argv.flatMap((arg) => (arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg]));
   for (let i = 0; i < words.length; i++) {
     const flag = words[i];
-    handle(flag, () => {
-      const next = words[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`, usage);
-      return next;
+    handle(flag, (fallback) => {
+      const next = words[i + 1];
+      if (next !== undefined && !next.startsWith("--")) return words[++i];
+      if (fallback !== undefined) return fallback;
+      throw new UsageError(`${flag} needs a value`, usage);
     });
   }
 }

@@ -2,24 +2,10 @@ import { createBackfillClients } from "../backfill/clients";
 import { ratesAt } from "../backfill/quotas";
 import { runBackfill } from "../backfill/run";
 import { STACK_DEFAULT_FIELDS } from "../backfill/targets";
-import { HandlerEnv } from "../handler/settings";
+import { readSettings } from "../handler/settings";
 import { clientCredentials } from "./dynamoLocal";
-import { DEFAULT_STREAM_START, type ExistingCase, seedExistingCases } from "./existingCases";
+import { DEFAULT_STREAM_START, type ExistingCaseSeed, seedExistingCases } from "./existingCases";
 import type { LocalPipeline } from "./localPipeline";
-
-export interface LocalBackfillOptions {
-  /** Cases that existed before the stream. */
-  cases: number;
-  seed: number;
-  /** When the stream was turned on (default: the generated workload's first day). */
-  streamStart?: Date;
-  /** The stack's caseEventFields (default: the stack's default list). */
-  fields?: string[];
-  /** Requests a second per Cases operation: the stand-in has no quota unless a test sets one. */
-  rate?: number;
-  /** Called with the seeded cases, e.g. for a live workload that touches them later. */
-  onSeeded?: (existing: ExistingCase[]) => void;
-}
 
 export interface LocalBackfillResult {
   cases: number;
@@ -33,35 +19,30 @@ export interface LocalBackfillResult {
 const LOCAL_RATE = 1_000;
 
 /**
- * `npm start -- --existing-cases N`'s first step: seeds the pipeline's Cases stand-in with N cases
- * that existed before the stream (with audit trails), then runs the same backfill `npm run backfill
- * -- --history` runs, against the stand-in, DynamoDB Local and the Firehose stand-in, with the
- * function's own settings (table, lake streams, retention). The live stream is replayed after it.
+ * `npm start -- --existing-cases N`'s first step: seeds the pipeline's Cases stand-in with the
+ * cases that existed before the stream (with audit trails, dated before DEFAULT_STREAM_START), then
+ * runs the same backfill `npm run backfill -- --history` runs, against the stand-in, DynamoDB
+ * Local and the Firehose stand-in, with the function's own settings (handler/settings.ts: domain,
+ * lake streams, retention, instance). The live stream is replayed after it.
  */
-export async function runLocalBackfill(local: LocalPipeline, options: LocalBackfillOptions): Promise<LocalBackfillResult> {
-  const env = local.artifact.environment;
-  const domainId = env[HandlerEnv.domainId];
-  const streamStart = options.streamStart ?? DEFAULT_STREAM_START;
-  const existing = seedExistingCases(local.cases, domainId, { count: options.cases, seed: options.seed, streamStart });
-  options.onSeeded?.(existing);
+export async function runLocalBackfill(local: LocalPipeline, existing: ExistingCaseSeed[]): Promise<LocalBackfillResult> {
+  const settings = readSettings(local.artifact.environment);
+  seedExistingCases(local.cases, settings.domainId, existing);
   const clients = createBackfillClients({
     ...clientCredentials(),
-    rates: ratesAt(options.rate ?? LOCAL_RATE),
+    rates: ratesAt(LOCAL_RATE),
     endpoints: { cases: local.cases.endpoint, dynamodb: local.dynamo.endpoint, firehose: local.firehose?.endpoint },
   });
-  const lakeStreams = local.firehose && env[HandlerEnv.lakeCaseEventsStream]
-    ? { case_events: env[HandlerEnv.lakeCaseEventsStream], case_related_item_events: env[HandlerEnv.lakeRelatedItemEventsStream] }
-    : undefined;
   try {
     const summary = await runBackfill({
-      domainId,
+      domainId: settings.domainId,
       tableName: local.tableName,
-      lakeStreams,
-      fields: options.fields ?? STACK_DEFAULT_FIELDS,
+      lakeStreams: settings.lakeStreams,
+      fields: STACK_DEFAULT_FIELDS,
       history: true,
-      streamStart: streamStart.toISOString(),
-      retentionDays: Number(env[HandlerEnv.retentionDays] ?? 0) || 0,
-      instanceId: env[HandlerEnv.connectInstanceId] || undefined,
+      streamStart: DEFAULT_STREAM_START.toISOString(),
+      retentionDays: settings.retentionDays,
+      instanceId: settings.connectInstanceId,
       dryRun: false,
       resume: false,
       concurrency: 16,

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { EventBridgeConfiguration } from "@aws-sdk/client-connectcases";
 import { CasesApiError, notFound, validation } from "./cases/errors";
 import { type CasesOperation, type CasesRequest, type FaultRule, type RateLimit, RequestGate } from "./cases/gate";
 import { type AuditEventSeed, type CaseSeed, type DomainSeed, SYSTEM_FIELDS, type StoredDomain } from "./cases/model";
 import { OPERATIONS } from "./cases/operations";
 import { type AssumedRole, assumeRole } from "./cases/sts";
+import { type LocalServer, startLocalServer } from "./localServer";
 
 export type { CasesOperation, CasesRequest, FaultRule, RateLimit } from "./cases/gate";
 export type { AuditEventSeed, CaseSeed, DomainSeed, FieldSeed, FieldValueSeed, TemplateSeed } from "./cases/model";
@@ -53,23 +53,18 @@ export class CasesStandIn {
   readonly assumedRoles: AssumedRole[] = [];
   private readonly domains = new Map<string, StoredDomain>();
   private readonly gate = new RequestGate();
-  private server?: http.Server;
+  private server?: LocalServer;
 
   constructor(private readonly options: CasesStandInOptions = {}) {}
 
   async start(): Promise<this> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => this.answer(request, Buffer.concat(chunks).toString(), response));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await startLocalServer((request, body, response) => this.answer(request, body.toString(), response));
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.close();
   }
 
   /** A domain with the system fields, the given custom fields and templates; returns its id. */

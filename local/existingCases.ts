@@ -1,8 +1,16 @@
 import { CLOSED_STATUS } from "../handler/constants";
 import type { AuditEventSeed, CaseSeed, CasesStandIn, FieldValueSeed } from "./casesStandIn";
 import { DEFAULT_WORKLOAD_END } from "./generate";
-import { seededRandom } from "./random";
-import { SAMPLE_CUSTOM_FIELDS, SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES } from "./sampleDomain";
+import { pick, type Random, seededRandom, uuid } from "./random";
+import {
+  SAMPLE_AGENT_ROLE as AGENT_ROLE,
+  SAMPLE_AGENTS as AGENTS,
+  SAMPLE_CUSTOM_FIELDS,
+  SAMPLE_PRIORITIES as PRIORITIES,
+  SAMPLE_REASONS as REASONS,
+  SAMPLE_TEMPLATES,
+  SAMPLE_TITLES as TITLES,
+} from "./sampleDomain";
 
 /**
  * Cases a domain held before the stack turned its event stream on, for the local Cases stand-in:
@@ -38,18 +46,8 @@ const DAY = 24 * HOUR;
 /** The generated workload's default window (local/generate.ts): the stream starts where it starts. */
 export const DEFAULT_STREAM_START = new Date(DEFAULT_WORKLOAD_END.getTime() - 14 * DAY);
 
-const ACCOUNT = "111122223333";
-const AGENT_ROLE = `arn:aws:iam::${ACCOUNT}:role/ConnectAgentWorkspace`;
-/** The same agents as the generated workload, so the report's agents add up across both. */
-const AGENTS = Array.from({ length: 8 }, (_, i) => `${SAMPLE_INSTANCE_ARN}/user/a1b2c3d4-0000-4000-8000-00000000010${i}`);
-const REASONS = ["Shipment lost", "Damaged item", "Refund request", "Billing question", "Account access"];
-const TITLES = ["Parcel not delivered", "Box arrived crushed", "Charged twice", "Cannot log in", "Wrong size sent", "Refund not received"];
-const PRIORITIES = ["low", "normal", "high", "urgent"];
 const [PRIORITY, REFUND, VIP] = SAMPLE_CUSTOM_FIELDS.map((field) => field.id);
 
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const uuid = (random: Random) => "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** One case's life, events in time order, all before `streamStart`. */
@@ -124,16 +122,22 @@ function existingCase(random: Random, streamStart: number, weeks: number): { see
   };
 }
 
-/** The seeds alone (deterministic), for tests that want to look before seeding. */
-export function existingCaseSeeds(options: ExistingCasesOptions): { seed: CaseSeed; summary: ExistingCase }[] {
+/** A case for the stand-in, and what the run and the tests know of it. */
+export interface ExistingCaseSeed {
+  seed: CaseSeed;
+  summary: ExistingCase;
+}
+
+/** The cases (deterministic for a count and seed): seeded into the stand-in, touched by the live workload. */
+export function existingCaseSeeds(options: ExistingCasesOptions): ExistingCaseSeed[] {
   const random = seededRandom(options.seed ^ 0xca5e5);
   const streamStart = (options.streamStart ?? DEFAULT_STREAM_START).getTime();
   return Array.from({ length: options.count }, () => existingCase(random, streamStart, options.weeks ?? 6));
 }
 
-/** Seeds the stand-in's domain with `count` cases that existed before the stream; returns them. */
-export function seedExistingCases(cases: CasesStandIn, domainId: string, options: ExistingCasesOptions): ExistingCase[] {
-  return existingCaseSeeds(options).map(({ seed, summary }) => {
+/** Seeds the stand-in's domain with cases that existed before the stream; returns them. */
+export function seedExistingCases(cases: CasesStandIn, domainId: string, seeds: ExistingCaseSeed[]): ExistingCase[] {
+  return seeds.map(({ seed, summary }) => {
     cases.addCase(domainId, seed);
     return summary;
   });

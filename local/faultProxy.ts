@@ -1,5 +1,5 @@
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type LocalServer, startLocalServer } from "./localServer";
 
 /**
  * unprocessed (DynamoDB BatchGetItem/BatchWriteItem only): a 200 that hands every item back
@@ -52,20 +52,15 @@ export class FaultProxy {
   /** When set (DynamoDB only), every request reports the capacity it consumed, summed here. */
   capacity?: ConsumedCapacity;
   private rules: FaultRule[] = [];
-  private server?: http.Server;
+  private server?: LocalServer;
   private readonly held = new Set<http.ServerResponse>();
   endpoint = "";
 
   constructor(private readonly target: string, private readonly service: ProxiedService) {}
 
   async start(): Promise<this> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk) => chunks.push(chunk));
-      request.on("end", () => this.forward(request, response, Buffer.concat(chunks)));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await startLocalServer((request, body, response) => this.forward(request, response, body));
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
@@ -90,7 +85,7 @@ export class FaultProxy {
 
   async stop(): Promise<void> {
     for (const response of this.held) response.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.close();
   }
 
   private operationOf(request: http.IncomingMessage, body: string): string {

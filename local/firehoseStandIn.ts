@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { LakeTable } from "../analytics/lakeSchema";
 import { writeLakeRows } from "./lakeWriter";
 import { rowProblem } from "./lakeTypes";
+import { type LocalServer, startLocalServer } from "./localServer";
 
 /** Like format conversion: one JSON object per record (a trailing newline is allowed). */
 function parseRecord(data: Buffer): Record<string, unknown> {
@@ -39,7 +38,7 @@ export class FirehoseStandIn {
   endpoint = "";
   /** Records as received: parsed on flush, as Firehose converts when its buffer is delivered. */
   private readonly buffers = new Map<string, Buffer[]>();
-  private server?: http.Server;
+  private server?: LocalServer;
   private database?: DuckDBInstance;
   private connection?: DuckDBConnection;
   private flushing: Promise<void> = Promise.resolve();
@@ -50,26 +49,21 @@ export class FirehoseStandIn {
   async start(): Promise<this> {
     this.database = await DuckDBInstance.create(":memory:");
     this.connection = await this.database.connect();
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk) => chunks.push(chunk));
-      request.on("end", () => {
-        const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop();
-        let status = 200;
-        let body: unknown;
-        try {
-          body = this.handle(operation ?? "", JSON.parse(Buffer.concat(chunks).toString() || "{}"));
-        } catch (error) {
-          const failure = error as Error & { status?: number };
-          status = failure.status ?? 500;
-          body = { __type: failure.name, message: failure.message };
-        }
-        response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-        response.end(JSON.stringify(body));
-      });
+    this.server = await startLocalServer((request, requestBody, response) => {
+      const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop();
+      let status = 200;
+      let body: unknown;
+      try {
+        body = this.handle(operation ?? "", JSON.parse(requestBody.toString() || "{}"));
+      } catch (error) {
+        const failure = error as Error & { status?: number };
+        status = failure.status ?? 500;
+        body = { __type: failure.name, message: failure.message };
+      }
+      response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
+      response.end(JSON.stringify(body));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
@@ -106,7 +100,7 @@ export class FirehoseStandIn {
 
   async stop(): Promise<void> {
     await this.flush();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.close();
     this.connection?.closeSync();
     this.database?.closeSync();
   }

@@ -1,8 +1,18 @@
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../handler/constants";
-import { seededRandom, shuffle } from "./random";
+import { pick, type Random, seededRandom, shuffle, uuid } from "./random";
 import { toWireValue } from "./cases/model";
 import type { ExistingCase } from "./existingCases";
-import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES } from "./sampleDomain";
+import {
+  SAMPLE_ACCOUNT as ACCOUNT,
+  SAMPLE_AGENT_ROLE,
+  SAMPLE_AGENTS as AGENTS,
+  SAMPLE_CUSTOM_FIELDS,
+  SAMPLE_INSTANCE_ARN as INSTANCE,
+  SAMPLE_PRIORITIES as PRIORITIES,
+  SAMPLE_REASONS as REASONS,
+  SAMPLE_TEMPLATES,
+  SAMPLE_TITLES as TITLES,
+} from "./sampleDomain";
 
 export interface WorkloadOptions {
   cases: number;
@@ -15,24 +25,14 @@ export interface WorkloadOptions {
   existing?: ExistingCase[];
 }
 
-const ACCOUNT = "111122223333";
 const REGION = "us-east-1";
-const INSTANCE = SAMPLE_INSTANCE_ARN;
 const TEMPLATES = SAMPLE_TEMPLATES.map((template) => template.templateId);
-const REASONS = ["Shipment lost", "Damaged item", "Refund request", "Billing question", "Account access"];
-const TITLES = ["Parcel not delivered", "Box arrived crushed", "Charged twice", "Cannot log in", "Wrong size sent", "Refund not received"];
-const PRIORITIES = ["low", "normal", "high", "urgent"];
-const AGENTS = Array.from({ length: 8 }, (_, i) => `${INSTANCE}/user/a1b2c3d4-0000-4000-8000-00000000010${i}`);
+const PRIORITY = SAMPLE_CUSTOM_FIELDS[0].id;
 export const DEFAULT_WORKLOAD_END = new Date("2026-11-20T18:00:00.000Z");
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const uuid = (random: Random) =>
-  "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
 
 interface SimCase {
   caseId: string;
@@ -56,7 +56,7 @@ function envelope(domainId: string, random: Random, at: number, resource: string
     detail: {
       version: "0",
       approximateChangeTime: time,
-      performedBy: { user: { userArn: agent }, iamPrincipalArn: `arn:aws:iam::${ACCOUNT}:role/ConnectAgentWorkspace` },
+      performedBy: { user: { userArn: agent }, iamPrincipalArn: SAMPLE_AGENT_ROLE },
       ...detail,
     },
   };
@@ -91,7 +91,7 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
         title: { value: { stringValue: pick(random, TITLES) } },
         case_reason: { value: { stringValue: pick(random, REASONS) } },
         reference_number: { value: { stringValue: String(10_000_000 + Math.floor(random() * 89_999_999)) } },
-        "priority-4c1d": { value: { stringValue: pick(random, PRIORITIES) } },
+        [PRIORITY]: { value: { stringValue: pick(random, PRIORITIES) } },
         assigned_user: { value: { userArnValue: agent } },
       },
     };
@@ -148,8 +148,8 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
     for (let updates = Math.floor(random() * 4); updates > 0; updates--) {
       at += random() * 8 * HOUR;
       if (random() < 0.5) {
-        sim.fields["priority-4c1d"] = { value: { stringValue: pick(random, PRIORITIES) } };
-        emit("CASE.UPDATED", ["priority-4c1d"]);
+        sim.fields[PRIORITY] = { value: { stringValue: pick(random, PRIORITIES) } };
+        emit("CASE.UPDATED", [PRIORITY]);
       } else {
         agent = pick(random, AGENTS);
         sim.fields.assigned_user = { value: { userArnValue: agent } };
@@ -185,10 +185,10 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
     const resource = `case/${existing.caseId}`;
     const detail = {
       eventType: "CASE.UPDATED",
-      changedFieldIds: open ? ["status", "last_closed_datetime"] : ["priority-4c1d"],
+      changedFieldIds: open ? ["status", "last_closed_datetime"] : [PRIORITY],
       case: { caseId: existing.caseId, templateId: existing.templateId, createdDateTime: existing.createdAt, fields },
     };
-    if (!open) fields["priority-4c1d"] = { value: { stringValue: pick(random, PRIORITIES) } };
+    if (!open) fields[PRIORITY] = { value: { stringValue: pick(random, PRIORITIES) } };
     events.push({ at, source: `existing case ${index + 1} (CASE.UPDATED)`, event: envelope(options.domainId, random, at, resource, detail, agent) });
   }
   return events.sort((a, b) => a.at - b.at).map(({ event, source }) => ({ event, source }));

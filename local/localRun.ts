@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { arnParts } from "../handler/parse";
 import { type InputEvent, loadEvents, type MalformedInput } from "./eventFiles";
 import { type LocalBackfillResult, runLocalBackfill } from "./backfillRun";
-import { existingCaseSeeds } from "./existingCases";
+import { type ExistingCaseSeed, existingCaseSeeds } from "./existingCases";
 import { deliverLikeSqs, generateWorkload } from "./generate";
 import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
 import { buildReport, type CaseReport } from "./report";
@@ -74,11 +74,10 @@ interface Input {
   skipped: string[];
 }
 
-function readInput(options: StartOptions): Input {
+/** @param existing the cases the backfill seeds, so generated live events can touch them */
+function readInput(options: StartOptions, existing: ExistingCaseSeed[] | undefined): Input {
   if (options.generate !== undefined) {
-    // The same cases the backfill will seed (a pure function of count and seed), so live events can touch them.
-    const existing = options.existingCases === undefined ? undefined : existingCaseSeeds({ count: options.existingCases, seed: options.seed }).map(({ summary }) => summary);
-    const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID, existing });
+    const events = generateWorkload({ cases: options.generate, seed: options.seed, domainId: SAMPLE_DOMAIN_ID, existing: existing?.map(({ summary }) => summary) });
     return {
       label: `${options.generate} generated cases (seed ${options.seed})`,
       events: events.map(({ event, source }) => ({ body: JSON.stringify(event), source })),
@@ -153,7 +152,8 @@ function publishLake(from: string): string {
  * failures, DLQ after maxReceiveCount) to the deployed artifact on DynamoDB Local; then the report.
  */
 export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Promise<LocalRunResult> {
-  const input = readInput(options);
+  const existing = options.existingCases === undefined ? undefined : existingCaseSeeds({ count: options.existingCases, seed: options.seed });
+  const input = readInput(options, existing);
   const domainId = options.domain ?? mostCommonDomain(input.events.map((event) => event.body)) ?? SAMPLE_DOMAIN_ID;
   const collector = logCollector();
   // Without --lake or --data, the run writes into its own folder and publishes at the end.
@@ -173,7 +173,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
       onPhase: hooks.onPhase,
     });
     if (options.existingCases !== undefined) hooks.onPhase?.(`Backfilling ${options.existingCases} existing cases from the local Cases API (with their audit histories)`);
-    const backfill = options.existingCases === undefined ? undefined : await runLocalBackfill(local, { cases: options.existingCases, seed: options.seed });
+    const backfill = existing && (await runLocalBackfill(local, existing));
     const deliveries = options.generate !== undefined ? deliverLikeSqs(input.events, options.seed) : input.events;
     const messages = toMessages(deliveries.map((event) => event.body));
     const sources = new Map(messages.map((message, index) => [message.messageId, deliveries[index].source]));

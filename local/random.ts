@@ -10,6 +10,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+export type Random = () => number;
+
+export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
+
+/** A version-4-shaped UUID drawn from `random`. */
+export const uuid = (random: Random) => "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
+
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {

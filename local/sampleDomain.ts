@@ -5,7 +5,16 @@ import type { DomainSeed } from "./casesStandIn";
  * custom fields, with their names. The local Cases stand-in serves it, so lake rows carry names
  * as they would from a real domain.
  */
-export const SAMPLE_INSTANCE_ARN = "arn:aws:connect:us-east-1:111122223333:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d";
+export const SAMPLE_ACCOUNT = "111122223333";
+export const SAMPLE_INSTANCE_ARN = `arn:aws:connect:us-east-1:${SAMPLE_ACCOUNT}:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d`;
+/** The IAM role the agents' changes are made with. */
+export const SAMPLE_AGENT_ROLE = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/ConnectAgentWorkspace`;
+/** The agents of the generated workload and of the existing cases, so the report's agents add up across both. */
+export const SAMPLE_AGENTS = Array.from({ length: 8 }, (_, i) => `${SAMPLE_INSTANCE_ARN}/user/a1b2c3d4-0000-4000-8000-00000000010${i}`);
+/** Values the generated cases take. */
+export const SAMPLE_REASONS = ["Shipment lost", "Damaged item", "Refund request", "Billing question", "Account access"];
+export const SAMPLE_TITLES = ["Parcel not delivered", "Box arrived crushed", "Charged twice", "Cannot log in", "Wrong size sent", "Refund not received"];
+export const SAMPLE_PRIORITIES = ["low", "normal", "high", "urgent"];
 
 export const SAMPLE_TEMPLATES = [
   { templateId: "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", name: "Delivery issue" },

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type LocalServer, startLocalServer } from "./localServer";
+import { xmlText } from "./xmlText";
 
 /** A message as a subscriber would see it. */
 export interface DeliveredMessage {
@@ -31,8 +31,6 @@ class SnsError extends Error {
 const MAX_MESSAGE_BYTES = 262_144;
 const MAX_BATCH_ENTRIES = 10;
 const ATTRIBUTE_TYPES = ["String", "Number", "Binary", "String.Array"];
-
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function readEntry(params: URLSearchParams, prefix: string): Entry {
   const entry: Entry = { attributes: {} };
@@ -103,38 +101,33 @@ export class SnsStandIn {
    */
   failEntriesMatching?: RegExp;
   refuseRequestsMatching?: RegExp;
-  private server?: http.Server;
+  private server?: LocalServer;
   endpoint = "";
 
   constructor(readonly topicArn: string) {}
 
   async start(): Promise<this> {
-    this.server = http.createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => {
-        const params = new URLSearchParams(body);
-        const action = params.get("Action") ?? "";
-        try {
-          const result = this.handle(action, params);
-          response.writeHead(200, { "content-type": "text/xml" });
-          response.end(`<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result>` +
-            `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
-        } catch (error) {
-          const failure = error instanceof SnsError ? error : new SnsError("InternalError", String(error), 500);
-          response.writeHead(failure.status, { "content-type": "text/xml" });
-          response.end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>` +
-            `<Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
-        }
-      });
+    this.server = await startLocalServer((_request, body, response) => {
+      const params = new URLSearchParams(body.toString());
+      const action = params.get("Action") ?? "";
+      try {
+        const result = this.handle(action, params);
+        response.writeHead(200, { "content-type": "text/xml" });
+        response.end(`<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result>` +
+          `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
+      } catch (error) {
+        const failure = error instanceof SnsError ? error : new SnsError("InternalError", String(error), 500);
+        response.writeHead(failure.status, { "content-type": "text/xml" });
+        response.end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>` +
+          `<Code>${failure.code}</Code><Message>${xmlText(failure.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+      }
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.close();
   }
 
   private handle(action: string, params: URLSearchParams): string {
@@ -166,10 +159,10 @@ export class SnsStandIn {
         if (this.failEntriesMatching?.test(entry.Message ?? "")) throw new SnsError("InternalError", "The entry could not be published");
         const delivered = validateEntry(entry);
         this.delivered.push(delivered);
-        successful.push(`<member><Id>${xml(entry.Id!)}</Id><MessageId>${delivered.messageId}</MessageId></member>`);
+        successful.push(`<member><Id>${xmlText(entry.Id!)}</Id><MessageId>${delivered.messageId}</MessageId></member>`);
       } catch (error) {
         const failure = error as SnsError;
-        failed.push(`<member><Id>${xml(entry.Id!)}</Id><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message><SenderFault>true</SenderFault></member>`);
+        failed.push(`<member><Id>${xmlText(entry.Id!)}</Id><Code>${failure.code}</Code><Message>${xmlText(failure.message)}</Message><SenderFault>true</SenderFault></member>`);
       }
     }
     return `<Successful>${successful.join("")}</Successful><Failed>${failed.join("")}</Failed>`;

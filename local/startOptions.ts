@@ -81,8 +81,7 @@ export function checkPaths(options: Pick<StartOptions, "html" | "events">): void
 /** Parses `npm start -- …` arguments (also `--flag=value`); throws UsageError naming the problem. */
 export function parseStartArgs(argv: string[]): StartOptions {
   const options: StartOptions = { seed: 1, batchSize: 100, concurrency: DEFAULT_MAX_CONCURRENCY, maxReceiveCount: 5, json: false, help: false };
-  // --html takes its file only when one follows.
-  eachFlag(argv.map((arg, index) => (arg === "--html" && (argv[index + 1] === undefined || argv[index + 1].startsWith("--")) ? `--html=${DEFAULT_HTML_FILE}` : arg)), START_USAGE, (flag, value) => {
+  eachFlag(argv, START_USAGE, (flag, value) => {
     switch (flag) {
       case "--events": options.events = value(); break;
       case "--domain": options.domain = domainIdFlag(flag, value(), START_USAGE); break;
@@ -95,7 +94,8 @@ export function parseStartArgs(argv: string[]): StartOptions {
       case "--concurrency": options.concurrency = numberFlag(flag, value(), 1, 1_000, START_USAGE); break;
       case "--max-receive": options.maxReceiveCount = numberFlag(flag, value(), 1, 1_000, START_USAGE); break;
       case "--json": options.json = true; break;
-      case "--html": options.html = value(); break;
+      // Its file only when one follows.
+      case "--html": options.html = value(DEFAULT_HTML_FILE); break;
       case "-h":
       case "--help": options.help = true; break;
       default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`, START_USAGE);

@@ -16,7 +16,7 @@ import type { CaseEvent } from "../handler/types";
 import { runLocalBackfill } from "../local/backfillRun";
 import type { AuditEventSeed, CaseSeed } from "../local/casesStandIn";
 import { clientCredentials, LOCAL_AWS_ENV } from "../local/dynamoLocal";
-import { DEFAULT_STREAM_START, type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/existingCases";
+import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/existingCases";
 import { generateWorkload } from "../local/generate";
 import { openLake } from "../local/lakeReader";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID } from "../local/localPipeline";
@@ -84,7 +84,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     return { summary, dryRunCases };
   }
 
-  const seed = (count: number, seedNumber = 7) => seedExistingCases(local.cases, SAMPLE_DOMAIN_ID, { count, seed: seedNumber, streamStart: STREAM_START });
+  const seed = (count: number, seedNumber = 7) => seedExistingCases(local.cases, SAMPLE_DOMAIN_ID, existingCaseSeeds({ count, seed: seedNumber, streamStart: STREAM_START }));
 
   async function tableRows() {
     const rows: Record<string, any>[] = [];
@@ -376,8 +376,8 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
   });
 
   it("runs locally as `npm start -- --existing-cases N` will: N cases seeded and backfilled, then the live stream; the report counts every case", async () => {
-    const result = await runLocalBackfill(local, { cases: 10, seed: 3 });
-    const seeded = existingCaseSeeds({ count: 10, seed: 3, streamStart: DEFAULT_STREAM_START });
+    const seeded = existingCaseSeeds({ count: 10, seed: 3 });
+    const result = await runLocalBackfill(local, seeded);
     expect(result).to.deep.include({ cases: 10, skipped: 0, historyRows: seeded.reduce((sum, { summary: c }) => sum + c.auditEvents, 0), throttledRetries: 0 });
     expect(result.seconds).to.be.a("number");
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { xmlText } from "../xmlText";
 
 /** An STS AssumeRole call: who asked for which role, and the temporary key it was given. */
 export interface AssumedRole {
@@ -10,8 +11,6 @@ export interface AssumedRole {
   /** The temporary credentials' access key: requests signed with it act as the role. */
   accessKeyId: string;
 }
-
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * STS speaks the AWS query protocol: a form-encoded POST with `Action=AssumeRole`, answered with
@@ -30,8 +29,8 @@ export function assumeRole(params: URLSearchParams, callerAccessKeyId: string | 
     xml: `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
       `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${randomBytes(20).toString("hex")}</SecretAccessKey>` +
       `<SessionToken>${randomBytes(32).toString("base64")}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
-      `<AssumedRoleUser><AssumedRoleId>AROA${accessKeyId.slice(4)}:${xml(sessionName)}</AssumedRoleId>` +
-      `<Arn>arn:aws:sts::${xml(account)}:assumed-role/${xml(roleName ?? "")}/${xml(sessionName)}</Arn></AssumedRoleUser>` +
+      `<AssumedRoleUser><AssumedRoleId>AROA${accessKeyId.slice(4)}:${xmlText(sessionName)}</AssumedRoleId>` +
+      `<Arn>arn:aws:sts::${xmlText(account)}:assumed-role/${xmlText(roleName ?? "")}/${xmlText(sessionName)}</Arn></AssumedRoleUser>` +
       `</AssumeRoleResult><ResponseMetadata><RequestId>${randomBytes(16).toString("hex")}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
   };
 }
