@@ -4,41 +4,34 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LOCAL_AWS_ENV } from "../local/dynamoLocal";
-import { ConsumedCapacity } from "../local/faultProxy";
 import type { LocalPipeline } from "../local/localPipeline";
 import { runtimeNode } from "../local/runtimeNode";
-import { cpuMeter } from "./processCpu";
+import { type Measured, measured } from "./measured";
 
 /** Requests in flight for the minimal client: about what 5 invocations of 100 records keep busy. */
 export const MINIMAL_IN_FLIGHT = 40;
 
-export interface MinimalRun {
+export interface MinimalRun extends Measured {
   events: number;
   seconds: number;
   eventsPerSecond: number;
   cpuSeconds: number;
-  /** CPU DynamoDB Local and the harness spent on the run, in seconds. */
-  elsewhere: { dynamo: number; harness: number };
-  capacity: ConsumedCapacity;
 }
 
 /** bench/minimalClient.ts in its own process on the runtime's Node, through the same proxy. */
 export async function runMinimalClient(local: LocalPipeline, bodies: string[]): Promise<MinimalRun> {
-  await local.reset();
-  const capacity = new ConsumedCapacity();
-  local.proxies.dynamodb.capacity = capacity;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cases-bench-"));
   try {
     const bodiesFile = path.join(dir, "bodies.json");
     fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
-    const elsewhere = cpuMeter(local.dynamo.pid);
-    const { stdout } = await promisify(execFile)(runtimeNode().execPath, [
-      "-r", "ts-node/register/transpile-only", path.join(__dirname, "minimalClient.ts"), bodiesFile, local.tableName, String(MINIMAL_IN_FLIGHT),
-    ], { env: { ...process.env, ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: local.proxies.dynamodb.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
-    const run = JSON.parse(stdout.trim().split("\n").pop()!);
-    return { ...run, eventsPerSecond: run.events / run.seconds, elsewhere: elsewhere(), capacity };
+    return await measured(local, async () => {
+      const { stdout } = await promisify(execFile)(runtimeNode().execPath, [
+        "-r", "ts-node/register/transpile-only", path.join(__dirname, "minimalClient.ts"), bodiesFile, local.tableName, String(MINIMAL_IN_FLIGHT),
+      ], { env: { ...process.env, ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: local.proxies.dynamodb.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
+      const run = JSON.parse(stdout.trim().split("\n").pop()!);
+      return { ...run, eventsPerSecond: run.events / run.seconds };
+    });
   } finally {
-    local.proxies.dynamodb.capacity = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
-export function processCpuSeconds(pid: number | undefined): number {
+function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined || !fs.existsSync(`/proc/${pid}/stat`)) return NaN;
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** This process's CPU seconds: the harness (SQS driver, proxies, stand-ins). */
-export const harnessCpuSeconds = () => {
+const harnessCpuSeconds = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
 };

@@ -1,8 +1,9 @@
 import "../local/quietSdk";
 import * as path from "node:path";
-import packageJson from "../package.json";
+import { RUNTIME_PROVIDED_PACKAGES } from "../infra/processor";
 import { folderSize } from "../local/artifact";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
+import { runtimeModulesDir } from "../local/lambdaHost";
 import { SAMPLE_DOMAIN_ID, startLocalPipeline } from "../local/localPipeline";
 import { writeUnits } from "../handler/itemSize";
 import { monthlyCost, type Usage } from "./cost";
@@ -53,8 +54,7 @@ async function main(): Promise<void> {
     const index = size.bytes - folderSize(path.join(local.artifact.dir, "node_modules")).bytes;
     console.log("Deployment archive (unzipped, as `pulumi up` uploads it)");
     console.log(`  total ${mb(size.bytes)} in ${size.files} files (target <= 5 MB); __index.js ${fmt(index / 1024, 1)} KB`);
-    const sdkPackages = Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/"));
-    const init = initTimes(local.artifact.dir, path.join(local.artifact.dir, "..", "runtime-provided", "node_modules"), sdkPackages);
+    const init = initTimes(local.artifact.dir, runtimeModulesDir(local.artifact.dir), RUNTIME_PROVIDED_PACKAGES);
     console.log(`\nModule init in a fresh Node ${local.host.nodeVersion} process (median of ${init.runs})`);
     console.log(`  AWS SDK clients only ${fmt(init.sdkMs, 0)} ms; __index.js ${fmt(init.fullMs, 0)} ms; ratio ${fmt(init.fullMs / init.sdkMs)} (target <= 1.5)`);
 

@@ -22,14 +22,14 @@ export const LOG_RETENTION_DAYS = 30;
 export const METRICS_NAMESPACE = "CasesDataStreaming";
 export const SERVICE_NAME = "cases-data-streaming";
 
+/** The AWS SDK v3 packages we depend on: nodejs22.x provides them. */
+export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/"));
+
 /**
- * Left out of the archive: the AWS SDK v3, which nodejs22.x provides, and the optional Node 22
- * binaries the local runs use (Pulumi's package reader counts optionalDependencies as dependencies).
+ * Left out of the archive: what the runtime provides, and the optional Node 22 binaries the local
+ * runs use (Pulumi's package reader counts optionalDependencies as dependencies).
  */
-export const ARCHIVE_EXCLUDED_PACKAGES = [
-  ...Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/")),
-  ...Object.keys(packageJson.optionalDependencies),
-];
+export const ARCHIVE_EXCLUDED_PACKAGES = [...RUNTIME_PROVIDED_PACKAGES, ...Object.keys(packageJson.optionalDependencies)];
 
 export interface FunctionEnvironmentArgs {
   tableName: pulumi.Input<string>;

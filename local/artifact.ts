@@ -45,12 +45,12 @@ export async function writeLambdaArtifact(fn: RegisteredResource, dir: string): 
   };
 }
 
-/** Bytes and files of a folder, as the unzipped deployment package would hold. */
-export function folderSize(dir: string): { bytes: number; files: number } {
+/** Bytes and files of a folder (those whose name `include` accepts), as the unzipped deployment package would hold. */
+export function folderSize(dir: string, include: (name: string) => boolean = () => true): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) {
+    if (entry.isFile() && include(entry.name)) {
       bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
       files += 1;
     }

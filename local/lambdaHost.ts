@@ -18,6 +18,9 @@ export interface LambdaHostOptions {
   sandboxes?: number;
 }
 
+/** Where a sandbox finds what the Lambda runtime provides (the AWS SDK), beside the archive. */
+export const runtimeModulesDir = (artifactDir: string) => path.join(artifactDir, "..", "runtime-provided", "node_modules");
+
 /**
  * The function as Lambda runs it: a pool of sandboxes, each running one invocation at a time
  * (module-level state such as Powertools' BatchProcessor relies on that), invoked with SQS batches.
@@ -128,7 +131,7 @@ class LambdaSandbox {
   }
 
   static async start(options: LambdaHostOptions): Promise<LambdaSandbox> {
-    const runtimeModules = path.join(options.artifact.dir, "..", "runtime-provided", "node_modules");
+    const runtimeModules = runtimeModulesDir(options.artifact.dir);
     fs.mkdirSync(runtimeModules, { recursive: true });
     const sdkLink = path.join(runtimeModules, "@aws-sdk");
     if (!fs.existsSync(sdkLink)) fs.symlinkSync(path.resolve("node_modules", "@aws-sdk"), sdkLink, "dir");

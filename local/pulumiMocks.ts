@@ -91,6 +91,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     return this.resources.filter((resource) => resource.type === type);
   }
 
+  /** The resource of this type with this logical name. */
+  named(type: string, name: string): RegisteredResource {
+    const found = this.ofType(type).find((resource) => resource.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}`);
+    return found;
+  }
+
   one(type: string): RegisteredResource {
     const found = this.ofType(type);
     if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);

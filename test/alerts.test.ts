@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { renderAlert, sanitizeSubject } from "../handler/alertRender";
 import { DEFAULT_ALERT_RULES, matchingRules, parseAlertRules } from "../handler/alertRules";
 import { packBatches, snsMessage, toBatchEntry } from "../handler/publish";
-import { CASE_LIFE, parseSample, sampleBody } from "./helpers/fixtures";
+import { CASE_LIFE, parseSample, sampleBody, sampleWith } from "./helpers/fixtures";
 
 const parsed = (file: string) => parseSample(sampleBody(file));
 
@@ -30,9 +30,10 @@ describe("alert rules", () => {
 
 describe("alert rendering", () => {
   it("names a custom entity as the performer, not the IAM role it acted through", () => {
-    const event = JSON.parse(sampleBody("04-case-closed.json"));
-    event.detail.performedBy = { user: { customEntity: "Returns portal" }, iamPrincipalArn: "arn:aws:iam::111122223333:role/PortalIntegration" };
-    const alert = renderAlert({ event: parseSample(JSON.stringify(event)), rules: ["status-changed"], changes: [] });
+    const event = sampleWith("04-case-closed.json", (closed) => {
+      closed.detail.performedBy = { user: { customEntity: "Returns portal" }, iamPrincipalArn: "arn:aws:iam::111122223333:role/PortalIntegration" };
+    });
+    const alert = renderAlert({ event: parseSample(event), rules: ["status-changed"], changes: [] });
     expect(alert.text).to.include("By:         Returns portal");
     expect(alert.body.performedBy).to.equal("Returns portal");
   });

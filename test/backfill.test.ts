@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { AWS_VIEWS, awsViewSql } from "../analytics";
 import { createBackfillClients } from "../backfill/clients";
@@ -18,12 +17,11 @@ import type { AuditEventSeed, CaseSeed } from "../local/casesStandIn";
 import { clientCredentials, LOCAL_AWS_ENV } from "../local/dynamoLocal";
 import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/existingCases";
 import { generateWorkload } from "../local/generate";
-import { openLake } from "../local/lakeReader";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { buildReport } from "../local/report";
 import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES, sampleDomainSeed } from "../local/sampleDomain";
 import { bodyFor } from "../local/snsStandIn";
-import { caseRows, invokeBatch, pipeline, resetPipeline } from "./helpers/fixtures";
+import { caseRows, invokeBatch, pipeline, resetPipeline, tableRows, withLake } from "./helpers/fixtures";
 
 /** The stream was turned on here: the seeded cases' audit trails all end before it. */
 const STREAM_START = new Date("2026-11-06T18:00:00.000Z");
@@ -86,16 +84,6 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
 
   const seed = (count: number, seedNumber = 7) => seedExistingCases(local.cases, SAMPLE_DOMAIN_ID, existingCaseSeeds({ count, seed: seedNumber, streamStart: STREAM_START }));
 
-  async function tableRows() {
-    const rows: Record<string, any>[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
-    do {
-      const page = await local.documents.send(new ScanCommand({ TableName: local.tableName, ConsistentRead: true, ExclusiveStartKey }));
-      rows.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return rows.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
-  }
 
   /** A live CASE.UPDATED from the stream, as EventBridge delivers it. */
   function liveUpdate(existing: ExistingCase, id: string, at: string, status: string): string {
@@ -124,15 +112,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     });
   }
 
-  async function lakeRows(table: string, where = "TRUE") {
-    await local.firehose!.flush();
-    const lake = await openLake(local.lakeDir);
-    try {
-      return await lake.query(`SELECT * FROM ${table} WHERE ${where}`);
-    } finally {
-      lake.close();
-    }
-  }
+  const lakeRows = (table: string, where = "TRUE") => withLake(local, (lake) => lake.query(`SELECT * FROM ${table} WHERE ${where}`));
 
   it("writes each case's state, its audit trail as history with real times, from/to values and performers, and lake rows, with no alert", async () => {
     const existing = seed(12);
@@ -173,7 +153,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
   it("writes exactly the rows the function writes for the same event (the snapshot, sent through the stream instead)", async () => {
     const [existing] = seed(1);
     await backfill({ history: false });
-    const backfilled = await tableRows();
+    const backfilled = await tableRows(local);
     const backfilledLake = await lakeRows("case_events");
 
     await resetPipeline();
@@ -190,7 +170,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       time: snapshot.changedAt, region: "us-east-1", resources: [DOMAIN_ARN, `${DOMAIN_ARN}/case/${existing.caseId}`], detail: snapshot.detail,
     })]);
     expect(failedBodies).to.deep.equal([]);
-    expect(await tableRows()).to.deep.equal(backfilled);
+    expect(await tableRows(local)).to.deep.equal(backfilled);
     // The lake row too, but for when it was shaped and the instance: the function takes it from the
     // performer, whom a snapshot lacks; the backfill takes it from the case's user fields, so that
     // AWS's latest_case_state (by case and instance) sees one case, not two.
@@ -202,12 +182,12 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
   it("changes nothing when run again", async () => {
     seed(8);
     const first = await backfill();
-    const rows = await tableRows();
+    const rows = await tableRows(local);
     await local.firehose!.flush();
     const lakeCounts = { ...local.firehose!.counts.rows };
 
     const second = await backfill();
-    expect(await tableRows()).to.deep.equal(rows);
+    expect(await tableRows(local)).to.deep.equal(rows);
     expect(second.summary).to.deep.include({
       complete: true, cases: 8, statesWritten: 0, historyRows: 0, snapshotRows: 0, lakeRows: 0,
       duplicates: first.summary.historyRows + first.summary.snapshotRows,
@@ -350,22 +330,18 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     expect(report.timeToClose.overall?.cases).to.equal(byStatus.closed);
     expect(report.openByAge.reduce((sum, bucket) => sum + bucket.cases, 0)).to.equal(15 - byStatus.closed);
 
-    const lake = await openLake(local.lakeDir);
-    try {
+    const latest = await withLake(local, async (lake) => {
       await lake.query(awsViewSql(AWS_VIEWS.find((view) => view.name === "latest_case_state")!, "case_events"));
-      const latest = await lake.query("SELECT case_id, status FROM latest_case_state ORDER BY case_id");
-      expect(latest.map((row) => [row.case_id, row.status])).to.deep.equal(
-        existing.map((c) => [c.caseId, c.status]).sort(([a], [b]) => String(a).localeCompare(String(b))));
-
-    } finally {
-      lake.close();
-    }
+      return lake.query("SELECT case_id, status FROM latest_case_state ORDER BY case_id");
+    });
+    expect(latest.map((row) => [row.case_id, row.status])).to.deep.equal(
+      existing.map((c) => [c.caseId, c.status]).sort(([a], [b]) => String(a).localeCompare(String(b))));
   });
 
   it("--dry-run reads every case and writes nothing, telling per case what it would write", async () => {
     const existing = seed(5);
     const { summary, dryRunCases } = await backfill({ dryRun: true, checkpointFile: undefined });
-    expect(await tableRows()).to.deep.equal([]);
+    expect(await tableRows(local)).to.deep.equal([]);
     expect(local.firehose!.buffered).to.equal(0);
     expect(summary).to.deep.include({ dryRun: true, complete: true, cases: 5, statesWritten: 5, historyRows: existing.reduce((sum, c) => sum + c.auditEvents, 0) });
     for (const c of existing) {
@@ -409,7 +385,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       clients.destroy();
       local.proxies.firehose!.clear();
     }
-    const stored = (await tableRows()).filter((row) => row.sk !== "STATE").length;
+    const stored = (await tableRows(local)).filter((row) => row.sk !== "STATE").length;
     expect(stored).to.be.greaterThan(0);
 
     const { summary } = await backfill({ resume: true, concurrency: 2 });
@@ -518,7 +494,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       expect(summary.snapshotRows + summary.historyRows + summary.duplicates).to.equal(expectedEventIds.length);
       expect(fs.existsSync(checkpoint())).to.equal(false);
 
-      const rows = await tableRows();
+      const rows = await tableRows(local);
       expect(rows.filter((row) => row.sk === "STATE")).to.have.length(24);
       expect(rows.filter((row) => row.sk !== "STATE").map((row) => row.eventId).sort()).to.deep.equal([...expectedEventIds].sort());
 

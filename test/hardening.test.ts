@@ -7,9 +7,8 @@ import { stateUpdate } from "../handler/stateUpdate";
 import { createCaseStore } from "../handler/store";
 import { stateKey } from "../handler/tableDefinition";
 import { clientCredentials } from "../local/dynamoLocal";
-import { openLake } from "../local/lakeReader";
 import { bodyFor } from "../local/snsStandIn";
-import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent, storeWithAlertStillOwned } from "./helpers/fixtures";
+import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent, sampleWith, storeWithAlertStillOwned, withLake } from "./helpers/fixtures";
 
 /** A CASE.CREATED of its own case, with a title of our choosing. */
 const createdCase = (index: number, title = `Case number ${index}`) => {
@@ -18,11 +17,7 @@ const createdCase = (index: number, title = `Case number ${index}`) => {
   return JSON.stringify(event);
 };
 
-const withDetail = (file: string, change: (detail: Record<string, any>) => void) => {
-  const event = sampleEvent(file);
-  change(event.detail);
-  return JSON.stringify(event);
-};
+const withDetail = (file: string, change: (detail: Record<string, any>) => void) => sampleWith(file, (event) => change(event.detail));
 
 describe("hardening: odd and forged events, and faults that must not hurt bystanders", function () {
   this.timeout(120_000);
@@ -136,16 +131,8 @@ describe("hardening: odd and forged events, and faults that must not hurt bystan
   });
 
   describe("the lake", () => {
-    const lakeRows = async (local: Awaited<ReturnType<typeof pipeline>>, eventId: string) => {
-      await local.firehose!.flush();
-      const lake = await openLake(local.lakeDir);
-      try {
-        const [{ rows }] = await lake.query(`SELECT count(*) AS rows FROM case_events WHERE event_id = '${eventId}'`);
-        return rows;
-      } finally {
-        lake.close();
-      }
-    };
+    const lakeRows = (local: Awaited<ReturnType<typeof pipeline>>, eventId: string) => withLake(local, async (lake) =>
+      (await lake.query(`SELECT count(*) AS rows FROM case_events WHERE event_id = '${eventId}'`))[0].rows);
 
     it("a redelivered copy of an event whose alert went out sends no second lake row", async () => {
       const local = await resetPipeline();

@@ -19,11 +19,7 @@ const TLS = { "aws:SecureTransport": "true" };
 describe("the analytics lake under Pulumi mocks", () => {
   let mocks: RecordingMocks;
   let outputs: Record<string, unknown>;
-  const named = (type: string, name: string): RegisteredResource => {
-    const found = mocks.ofType(type).find((resource) => resource.name === name);
-    if (!found) throw new Error(`no ${type} named ${name}`);
-    return found;
-  };
+  const named = (type: string, name: string): RegisteredResource => mocks.named(type, name);
   const streamOf = (table: string) => named(STREAM, `case-lake-${table}`).inputs;
   const firehosePolicy = (table: string): PolicyDocument => JSON.parse(named("aws:iam/rolePolicy:RolePolicy", `case-lake-${table}`).inputs.policy);
 

@@ -7,7 +7,7 @@ import { itemBytes, nestingDepth } from "../handler/itemSize";
 import { unstorableReason } from "../handler/storable";
 import { applyToState, fieldChanges, relatedCountAttribute, stateUpdate } from "../handler/stateUpdate";
 import type { CaseState } from "../handler/types";
-import { parseSample, sampleBody, sampleEvent } from "./helpers/fixtures";
+import { parseSample, sampleBody, sampleEvent, sampleWith } from "./helpers/fixtures";
 
 const parsed = (file: string) => parseSample(sampleBody(file));
 const options = { changes: [], alertRules: [], retentionDays: 0, alertLeaseUntil: 1, keepDetail: false };
@@ -82,9 +82,8 @@ describe("the data model", () => {
     });
 
     it("count a related item down only if it was counted, and remember a deletion seen first", () => {
-      const deleted = JSON.parse(sampleBody("03-comment-added.json"));
-      deleted.detail.eventType = "RELATED_ITEM.DELETED";
-      const { spec, fallback } = stateUpdate(parseSample(JSON.stringify(deleted)), undefined)!;
+      const deleted = sampleWith("03-comment-added.json", (event) => (event.detail.eventType = "RELATED_ITEM.DELETED"));
+      const { spec, fallback } = stateUpdate(parseSample(deleted), undefined)!;
       expect(spec.ConditionExpression).to.equal("contains(#relatedItemIds, :itemId)");
       expect(spec.ExpressionAttributeValues![":relatedCommentCount"]).to.equal(-1);
       expect(spec.UpdateExpression).to.include("DELETE #relatedItemIds");

@@ -11,16 +11,8 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
   before(async () => {
     ({ mocks } = await synthesizeProgram(TEST_STACK_CONFIG));
   });
-  const physical = (type: string, name: string) => {
-    const found = mocks.ofType(type).find((resource) => resource.name === name);
-    if (!found) throw new Error(`no ${type} ${name}`);
-    return found.inputs.name ?? `${name}-physical`;
-  };
-  const alarm = (id: string) => {
-    const found = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").find((resource) => resource.name === `case-pipeline-ops-${id}`);
-    if (!found) throw new Error(`no alarm ${id}`);
-    return found.inputs;
-  };
+  const physical = (type: string, name: string) => mocks.named(type, name).inputs.name ?? `${name}-physical`;
+  const alarm = (id: string) => mocks.named("aws:cloudwatch/metricAlarm:MetricAlarm", `case-pipeline-ops-${id}`).inputs;
   const opsTopicArn = () => `arn:aws:sns:us-east-1:111122223333:${physical("aws:sns/topic:Topic", "case-pipeline-ops-alarms")}`;
 
   it("alarms on any message in either dead-letter queue", () => {
@@ -93,8 +85,8 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
   });
 
   it("encrypts the ops topic with its own customer managed key, rotated", () => {
-    const key = mocks.ofType("aws:kms/key:Key").find((resource) => resource.name === "case-pipeline-ops-alarms")!;
-    const topic = mocks.ofType("aws:sns/topic:Topic").find((resource) => resource.name === "case-pipeline-ops-alarms")!;
+    const key = mocks.named("aws:kms/key:Key", "case-pipeline-ops-alarms");
+    const topic = mocks.named("aws:sns/topic:Topic", "case-pipeline-ops-alarms");
     expect(topic.inputs.kmsMasterKeyId).to.equal("arn:aws:kms:us-east-1:111122223333:key/case-pipeline-ops-alarms-id");
     expect(key.inputs).to.include({ enableKeyRotation: true, deletionWindowInDays: 30 });
   });
@@ -106,7 +98,7 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
       expect(resource.inputs.name, resource.name).to.equal(`${alarmNamePrefix()}${resource.name.replace("case-pipeline-ops-", "")}`);
     }
     for (const type of ["aws:sns/topicPolicy:TopicPolicy", "aws:kms/key:Key"]) {
-      const document = mocks.ofType(type).find((resource) => resource.name === "case-pipeline-ops-alarms")!.inputs.policy;
+      const document = mocks.named(type, "case-pipeline-ops-alarms").inputs.policy;
       expect(document, type).to.include(JSON.stringify(pattern));
     }
   });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { isInvalidEvent } from "../handler/errors";
 import { eventFamily, flattenFieldValue, parseCaseEvent } from "../handler/parse";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { parseSample, SAMPLE_CASE_ID, sampleBody, sampleEvent } from "./helpers/fixtures";
+import { parseSample, SAMPLE_CASE_ID, sampleBody, sampleEvent, sampleWith } from "./helpers/fixtures";
 
 const reasonFor = (body: string) => {
   try {
@@ -70,17 +70,15 @@ describe("parsing a Cases event", () => {
     expect(reasonFor(JSON.stringify({ ...created, padding: "x".repeat(200_001) }))).to.match(/larger than 200000 bytes/);
     expect(reasonFor(sampleBody("91-missing-case.json"))).to.equal("resources hold no Cases domain ARN");
   });
-  const withDetail = (changes: Record<string, unknown>, base = sampleEvent("01-case-created.json")) =>
-    JSON.stringify({ ...base, detail: { ...base.detail, ...changes } });
+  const withDetail = (changes: Record<string, unknown>) => sampleWith("01-case-created.json", (event) => Object.assign(event.detail, changes));
 
   it("accepts only full ISO-8601 date-times with a zone, and real calendar dates", () => {
     for (const time of ["Nov 20 2026", "2026-11-20", "2026-11-20 09:15:02Z", "2026-02-30T00:00:00Z", "2026-11-20T25:00:00Z", "2026-11-20T09:15:02", "9999-99-99T00:00:00Z"]) {
       expect(reasonFor(withDetail({ approximateChangeTime: time })), time).to.match(/approximateChangeTime is missing or not an ISO-8601 date-time/);
     }
     expect(parseSample(withDetail({ approximateChangeTime: "2026-11-20T10:15:02.1+01:00" })).changedAt).to.equal("2026-11-20T09:15:02.100Z");
-    const created = sampleEvent("01-case-created.json");
-    const badCreated = { ...created, detail: { ...created.detail, case: { ...created.detail.case, createdDateTime: "20/11/2026" } } };
-    expect(reasonFor(JSON.stringify(badCreated))).to.match(/createdDateTime is missing or not an ISO-8601/);
+    const badCreated = sampleWith("01-case-created.json", (event) => (event.detail.case.createdDateTime = "20/11/2026"));
+    expect(reasonFor(badCreated)).to.match(/createdDateTime is missing or not an ISO-8601/);
   });
 
   it("refuses an event dated further in the future than the allowed clock skew", () => {
@@ -91,16 +89,14 @@ describe("parsing a Cases event", () => {
   });
 
   it("refuses an event whose detail names another case than its resources", () => {
-    const created = sampleEvent("01-case-created.json");
-    const forged = { ...created, detail: { ...created.detail, case: { ...created.detail.case, caseId: "11111111-2222-4333-8444-555555555555" } } };
-    expect(reasonFor(JSON.stringify(forged))).to.equal("the case id in detail differs from the case ARN in resources");
-    const comment = sampleEvent("03-comment-added.json");
-    const forgedComment = { ...comment, detail: { ...comment.detail, relatedItem: { ...comment.detail.relatedItem, caseId: "11111111-2222-4333-8444-555555555555" } } };
-    expect(reasonFor(JSON.stringify(forgedComment))).to.equal("the case id in detail differs from the case ARN in resources");
+    const forged = sampleWith("01-case-created.json", (event) => (event.detail.case.caseId = "11111111-2222-4333-8444-555555555555"));
+    expect(reasonFor(forged)).to.equal("the case id in detail differs from the case ARN in resources");
+    const forgedComment = sampleWith("03-comment-added.json", (event) => (event.detail.relatedItem.caseId = "11111111-2222-4333-8444-555555555555"));
+    expect(reasonFor(forgedComment)).to.equal("the case id in detail differs from the case ARN in resources");
   });
 
   it("refuses ids too long for a DynamoDB key", () => {
-    expect(reasonFor(JSON.stringify({ ...sampleEvent("01-case-created.json"), id: "e".repeat(513) }))).to.equal("event id is longer than 512 bytes");
+    expect(reasonFor(sampleWith("01-case-created.json", (event) => (event.id = "e".repeat(513))))).to.equal("event id is longer than 512 bytes");
   });
 
   it("de-duplicates changed field ids, keeping their order", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { synthesizeProgram } from "../local/program";
-import { LAKELESS_STACK_CONFIG, type RecordingMocks, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/pulumiMocks";
+import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 import { type IamRequest, isAllowed, type PolicyDocument, type RequestPrincipal } from "./helpers/iamPolicy";
 
@@ -37,20 +37,19 @@ const NO_TLS = { "aws:SecureTransport": "false" };
 /** An IAM policy that would allow the action anywhere: what a broad role elsewhere in the account has. */
 const allowsEverywhere = (action: string): PolicyDocument => ({ Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
 
+/** A queue's policy among a program's resources (the policy names its queue by URL). */
+function queuePolicyIn(resources: Pick<RegisteredResource, "type" | "inputs">[], queueArn: string): PolicyDocument {
+  const name = queueArn.split(":").pop();
+  const found = resources.find((resource) => resource.type === "aws:sqs/queuePolicy:QueuePolicy" && resource.inputs.queueUrl.endsWith(`/${name}`));
+  if (!found) throw new Error(`no policy for ${queueArn}`);
+  return JSON.parse(found.inputs.policy);
+}
+
 describe("policies: who may do what, as IAM would decide", () => {
   let mocks: RecordingMocks;
   let processorPolicy: PolicyDocument;
-  const documentOf = (type: string, name: string, field = "policy"): PolicyDocument => {
-    const found = mocks.ofType(type).find((resource) => resource.name === name);
-    if (!found) throw new Error(`no ${type} ${name}`);
-    return JSON.parse(found.inputs[field]);
-  };
-  const queuePolicy = (queueArn: string): PolicyDocument => {
-    const name = queueArn.split(":").pop();
-    const found = mocks.ofType("aws:sqs/queuePolicy:QueuePolicy").find((resource) => resource.inputs.queueUrl.endsWith(`/${name}`));
-    if (!found) throw new Error(`no policy for ${queueArn}`);
-    return JSON.parse(found.inputs.policy);
-  };
+  const documentOf = (type: string, name: string, field = "policy"): PolicyDocument => JSON.parse(mocks.named(type, name).inputs[field]);
+  const queuePolicy = (queueArn: string): PolicyDocument => queuePolicyIn(mocks.resources, queueArn);
   const judge = (resourcePolicy: () => PolicyDocument, identityPolicies: PolicyDocument[] = [], keyPolicy = false) =>
     (request: IamRequest) => isAllowed(request, { resourcePolicy: resourcePolicy(), identityPolicies, resourceAccount: TEST_ACCOUNT, keyPolicy });
 
@@ -94,36 +93,26 @@ describe("policies: who may do what, as IAM would decide", () => {
 
   describe("the DLQ redrive (a stack with redriveRoleArns set)", () => {
     let record: Awaited<ReturnType<typeof synthesizeInChildProcess>>;
-    const policyOf = (queueName: string): PolicyDocument => {
-      const found = record.resources.find((resource) => resource.type === "aws:sqs/queuePolicy:QueuePolicy" && resource.inputs.queueUrl.endsWith(`/${queueName}`));
-      return JSON.parse(found!.inputs.policy);
-    };
+    // As a broad role elsewhere in the account: only the queue's own policy can refuse.
+    const send = (queueArn: string) => judge(() => queuePolicyIn(record.resources, queueArn), [allowsEverywhere("sqs:SendMessage")]);
     before(async () => {
       record = await synthesizeInChildProcess(LAKELESS_STACK_CONFIG);
     });
 
     it("lets a redrive role send the DLQ's messages back to the queue (start-message-move-task sends as its caller)", () => {
-      const request = { principal: redriveRole, action: "sqs:SendMessage", resource: QUEUE, context: TLS };
-      expect(isAllowed(request, { resourcePolicy: policyOf("case-events-physical"), identityPolicies: [allowsEverywhere("sqs:SendMessage")], resourceAccount: TEST_ACCOUNT }))
-        .to.equal(true);
+      expect(send(QUEUE)({ principal: redriveRole, action: "sqs:SendMessage", resource: QUEUE, context: TLS })).to.equal(true);
     });
 
     it("still refuses every other principal of the account", () => {
-      const request = { principal: otherRole, action: "sqs:SendMessage", resource: QUEUE, context: TLS };
-      expect(isAllowed(request, { resourcePolicy: policyOf("case-events-physical"), identityPolicies: [allowsEverywhere("sqs:SendMessage")], resourceAccount: TEST_ACCOUNT }))
-        .to.equal(false);
+      expect(send(QUEUE)({ principal: otherRole, action: "sqs:SendMessage", resource: QUEUE, context: TLS })).to.equal(false);
     });
 
     it("does not let the redrive role write to the rule's DLQ", () => {
-      const request = { principal: redriveRole, action: "sqs:SendMessage", resource: RULE_DLQ, context: TLS };
-      expect(isAllowed(request, { resourcePolicy: policyOf("case-changes-dlq-physical"), identityPolicies: [allowsEverywhere("sqs:SendMessage")], resourceAccount: TEST_ACCOUNT }))
-        .to.equal(false);
+      expect(send(RULE_DLQ)({ principal: redriveRole, action: "sqs:SendMessage", resource: RULE_DLQ, context: TLS })).to.equal(false);
     });
 
     it("refuses the redrive role without TLS", () => {
-      const request = { principal: redriveRole, action: "sqs:SendMessage", resource: QUEUE, context: NO_TLS };
-      expect(isAllowed(request, { resourcePolicy: policyOf("case-events-physical"), identityPolicies: [allowsEverywhere("sqs:SendMessage")], resourceAccount: TEST_ACCOUNT }))
-        .to.equal(false);
+      expect(send(QUEUE)({ principal: redriveRole, action: "sqs:SendMessage", resource: QUEUE, context: NO_TLS })).to.equal(false);
     });
   });
 

@@ -1,10 +1,9 @@
 import { expect } from "chai";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { buildReport, durationStats, percentile } from "../local/report";
 import { driveQueue, toMessages } from "../local/sqsDriver";
-import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody } from "./helpers/fixtures";
+import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody, tableRows } from "./helpers/fixtures";
 
 const CASE_B = "b0000000-0000-4000-8000-00000000000b";
 const CASE_C = "c0000000-0000-4000-8000-00000000000c";
@@ -86,13 +85,7 @@ describe("the analytics report", function () {
     await driveQueue(toMessages(bodies), (event) => local.host.invoke(event), { batchSize: 100, concurrency: 3, maxReceiveCount: 5 });
     await local.firehose!.flush();
     const report = await buildReport(local.lakeDir);
-    const rows: Record<string, any>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await local.documents.send(new ScanCommand({ TableName: local.tableName, ExclusiveStartKey }));
-      rows.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const rows = await tableRows(local);
     const states = rows.filter((row) => row.sk === "STATE" && row.statusIndexKey);
     const history = rows.filter((row) => row.sk !== "STATE");
     const count = (values: string[]) => Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));

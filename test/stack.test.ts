@@ -16,11 +16,7 @@ const arnOf = (resource: RegisteredResource, service: string, kind = "") =>
 describe("the stack under Pulumi mocks", () => {
   let mocks: RecordingMocks;
   let outputs: Record<string, unknown>;
-  const named = (type: string, name: string) => {
-    const found = mocks.ofType(type).find((resource) => resource.name === name);
-    if (!found) throw new Error(`no ${type} named ${name}`);
-    return found;
-  };
+  const named = (type: string, name: string) => mocks.named(type, name);
 
   before(async () => {
     ({ mocks, outputs } = await synthesizeProgram(TEST_STACK_CONFIG));

@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey } from "../../handler/tableDefinition";
 import type { CaseEvent } from "../../handler/types";
+import { type LakeConnection, openLake } from "../../local/lakeReader";
 import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../../local/localPipeline";
 import { sqsRecord, toMessages } from "../../local/sqsDriver";
 
@@ -28,6 +29,13 @@ export const parseSample = (body: string): CaseEvent =>
 
 export const sampleBody = (file: string) => fs.readFileSync(path.join(EVENTS_DIR, file), "utf8");
 export const sampleEvent = (file: string) => JSON.parse(sampleBody(file));
+
+/** A sample event with a change of the test's own, as a message body. */
+export function sampleWith(file: string, change: (event: Record<string, any>) => void): string {
+  const event = sampleEvent(file);
+  change(event);
+  return JSON.stringify(event);
+}
 
 /** The case's life in events/ (01-06), in file order. */
 export const CASE_LIFE = [
@@ -90,6 +98,29 @@ export async function storeWithAlertStillOwned(local: LocalPipeline) {
   await invokeBatch(local, [sampleBody("01-case-created.json")]);
   local.proxies.sns.clear();
   local.proxies.dynamodb.clear();
+}
+
+/** Every row of the pipeline's table, in key order. */
+export async function tableRows(local: LocalPipeline): Promise<Record<string, any>[]> {
+  const rows: Record<string, any>[] = [];
+  let ExclusiveStartKey: Record<string, any> | undefined;
+  do {
+    const page = await local.documents.send(new ScanCommand({ TableName: local.tableName, ConsistentRead: true, ExclusiveStartKey }));
+    rows.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return rows.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
+
+/** Runs `use` on the pipeline's lake, once the Firehose stand-in has written what it holds. */
+export async function withLake<T>(local: LocalPipeline, use: (lake: LakeConnection) => Promise<T>): Promise<T> {
+  await local.firehose!.flush();
+  const lake = await openLake(local.lakeDir);
+  try {
+    return await use(lake);
+  } finally {
+    lake.close();
+  }
 }
 
 export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {

@@ -133,7 +133,7 @@ function statementApplies(statement: Statement, request: IamRequest, context: Ma
 const nameOf = (statement: Statement, index: number) => statement.Sid ?? `#${index}`;
 
 /** The statements of a resource policy (key policy, queue, topic or bucket policy) that apply to the request. */
-export function evaluateResourcePolicy(policy: PolicyDocument, request: IamRequest): Evaluation & { accountDelegations: string[] } {
+function evaluateResourcePolicy(policy: PolicyDocument, request: IamRequest): Evaluation & { accountDelegations: string[] } {
   const context = requestContext(request);
   const result = { allowedBy: [] as string[], deniedBy: [] as string[], accountDelegations: [] as string[] };
   policy.Statement.forEach((statement, index) => {

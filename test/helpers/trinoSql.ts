@@ -314,8 +314,3 @@ export function splitTrinoStatements(sql: string): TrinoStatement[] {
   flush();
   return statements;
 }
-
-/** Reads a .sql file and returns its syntax errors, each prefixed with the file name. */
-export function trinoSyntaxErrorsInFile(file: string): string[] {
-  return trinoSyntaxErrors(fs.readFileSync(file, "utf8")).map((error) => `${file}:${error}`);
-}
