@@ -12,4 +12,4 @@ export { createProgress, type ProgressReporter } from "./progress";
 export { CASES_LIMITS, CONNECT_DEFAULT_RATE, DEFAULT_CASES_RATES, ratesAt } from "./quotas";
 export { type BackfillClients, type BackfillConfig, type BackfillHooks, type DryRunCase, runBackfill } from "./run";
 export { type BackfillSummary, formatSummary } from "./summary";
-export { pulumiStackOutputs, type ReadStackOutputs, resolveTargets, STACK_DEFAULT_FIELDS, type StackOutputs, type Targets } from "./targets";
+export { pulumiStackOutputs, type ReadStackOutputs, resolveTargets, type StackOutputs, type Targets } from "./targets";

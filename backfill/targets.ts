@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LakeStreams } from "../handler/lakeSender";
+import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 import { BackfillConfigError } from "./errors";
 import { strictIsoTime } from "../handler/validate";
 import type { BackfillArgs } from "./options";
@@ -34,21 +35,6 @@ export interface Targets {
   instanceId?: string;
 }
 
-/**
- * The stack's default caseEventFields. A copy of infra/config.ts DEFAULT_EVENT_FIELDS, which
- * imports Pulumi (this CLI does not); test/backfill.test.ts checks the two agree.
- */
-export const STACK_DEFAULT_FIELDS = [
-  "status",
-  "title",
-  "reference_number",
-  "case_reason",
-  "assigned_user",
-  "assigned_queue",
-  "created_datetime",
-  "last_updated_datetime",
-  "last_closed_datetime",
-];
 
 /** Reads the stack's outputs; undefined when there is no pulumi CLI to ask. */
 export type ReadStackOutputs = (stack: string | undefined) => StackOutputs | undefined;
@@ -121,7 +107,7 @@ export function resolveTargets(args: BackfillArgs, readOutputs: ReadStackOutputs
   const lakeStreams = caseEvents && relatedItemEvents ? { case_events: caseEvents, case_related_item_events: relatedItemEvents } : undefined;
 
   const outputFields = Array.isArray(stack.caseEventFields) && stack.caseEventFields.length > 0 ? stack.caseEventFields.map(String) : undefined;
-  const fields = pick("fields", args.fields, outputFields, "--fields") ?? STACK_DEFAULT_FIELDS;
+  const fields = pick("fields", args.fields, outputFields, "--fields") ?? DEFAULT_EVENT_FIELDS;
   if (!args.fields && !outputFields) sources.push("fields: the stack's default caseEventFields");
 
   const outputStart = stringOutput(stack.eventStreamEnabledAt);

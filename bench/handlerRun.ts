@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
-import { parseStackConfig } from "../infra/config";
+import { parseStackConfig } from "../config/stackConfig";
 import { folderSize } from "../local/artifact";
 import { LOCAL_STACK_CONFIG, type LocalPipeline } from "../local/localPipeline";
 import { driveQueue, toMessages } from "../local/sqsDriver";
 import { type Measured, measured } from "./measured";
 
 const defaults = parseStackConfig((key) => LOCAL_STACK_CONFIG[key]);
-/** The stack's defaults (infra/config.ts), unless an experiment sets BENCH_BATCH_SIZE / BENCH_CONCURRENCY. */
+/** The stack's defaults (config/stackConfig.ts), unless an experiment sets BENCH_BATCH_SIZE / BENCH_CONCURRENCY. */
 export const STACK_BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? defaults.batchSize);
 export const STACK_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? defaults.maxConcurrency);
 

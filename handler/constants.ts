@@ -18,6 +18,7 @@ export const SystemField = {
   assignedQueue: "assigned_queue",
   customerId: "customer_id",
   createdAt: "created_datetime",
+  lastUpdatedAt: "last_updated_datetime",
   lastClosedAt: "last_closed_datetime",
 } as const;
 
@@ -31,3 +32,6 @@ export const MAX_EVENT_BYTES = 200_000;
 
 /** Event, case and related-item ids become DynamoDB key parts (a sort key holds at most 1 KB). */
 export const MAX_ID_BYTES = 512;
+
+/** Cases' limit on the fields an event configuration may include. */
+export const MAX_EVENT_FIELDS = 200;

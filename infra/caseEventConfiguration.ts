@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { ConnectCasesClient } from "@aws-sdk/client-connectcases";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import { MAX_EVENT_FIELDS } from "../handler/constants";
 
 /**
  * The Cases domain's event stream (PutCaseEventConfiguration) as a Pulumi resource. @pulumi/aws has
@@ -43,9 +44,8 @@ export interface CaseEventConfigurationOutputs extends CaseEventConfigurationInp
   enabledAt?: string;
 }
 
-/** Cases' limit on the fields an event configuration may include. */
-const EVENT_FIELD_LIMIT = 200;
-export { EVENT_FIELD_LIMIT as MAX_EVENT_FIELDS };
+/** Cases' limit on the fields an event configuration may include (copied so the serialized provider holds the number). */
+const EVENT_FIELD_LIMIT: number = MAX_EVENT_FIELDS;
 
 /** What the engine sends for a value not known yet (during preview); copied so the closure holds the string. */
 const UNKNOWN: string = rpc.unknownValue;

@@ -4,7 +4,7 @@ import type { LakeTableName } from "../analytics/lakeSchema";
 import { createLambdaHandler } from "../handler";
 import { HandlerEnv } from "../handler/settings";
 import packageJson from "../package.json";
-import type { StackConfig } from "./config";
+import type { StackConfig } from "../config/stackConfig";
 import { processorPolicy } from "./policies";
 
 export interface CaseEventProcessorArgs {

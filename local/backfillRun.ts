@@ -1,7 +1,7 @@
 import { createBackfillClients } from "../backfill/clients";
 import { ratesAt } from "../backfill/quotas";
 import { runBackfill } from "../backfill/run";
-import { STACK_DEFAULT_FIELDS } from "../backfill/targets";
+import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 import { readSettings } from "../handler/settings";
 import { clientCredentials } from "./dynamoLocal";
 import { DEFAULT_STREAM_START, type ExistingCaseSeed, seedExistingCases } from "./existingCases";
@@ -38,7 +38,7 @@ export async function runLocalBackfill(local: LocalPipeline, existing: ExistingC
       domainId: settings.domainId,
       tableName: local.tableName,
       lakeStreams: settings.lakeStreams,
-      fields: STACK_DEFAULT_FIELDS,
+      fields: DEFAULT_EVENT_FIELDS,
       history: true,
       streamStart: DEFAULT_STREAM_START.toISOString(),
       retentionDays: settings.retentionDays,

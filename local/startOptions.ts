@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { domainIdFlag, eachFlag, numberFlag, UsageError } from "../cli/args";
-import { DEFAULT_MAX_CONCURRENCY } from "../infra/config";
+import { defaultOf } from "../config/stackConfig";
 
 export interface StartOptions {
   events?: string;
@@ -80,7 +80,9 @@ export function checkPaths(options: Pick<StartOptions, "html" | "events">): void
 
 /** Parses `npm start -- …` arguments (also `--flag=value`); throws UsageError naming the problem. */
 export function parseStartArgs(argv: string[]): StartOptions {
-  const options: StartOptions = { seed: 1, batchSize: 100, concurrency: DEFAULT_MAX_CONCURRENCY, maxReceiveCount: 5, json: false, help: false };
+  const options: StartOptions = {
+    seed: 1, batchSize: defaultOf("batchSize"), concurrency: defaultOf("maxConcurrency"), maxReceiveCount: defaultOf("dlqMaxReceiveCount"), json: false, help: false,
+  };
   eachFlag(argv, START_USAGE, (flag, value) => {
     switch (flag) {
       case "--events": options.events = value(); break;

@@ -8,7 +8,7 @@ import { createBackfillClients } from "../backfill/clients";
 import { snapshotEvent } from "../backfill/caseEvents";
 import { ratesAt } from "../backfill/quotas";
 import { type BackfillClients, type BackfillConfig, type DryRunCase, runBackfill } from "../backfill/run";
-import { STACK_DEFAULT_FIELDS } from "../backfill/targets";
+import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE } from "../handler/constants";
 import { HandlerEnv } from "../handler/settings";
 import type { CaseEvent } from "../handler/types";
@@ -69,7 +69,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       domainId: SAMPLE_DOMAIN_ID,
       tableName: local.tableName,
       lakeStreams: lakeStreams(),
-      fields: STACK_DEFAULT_FIELDS,
+      fields: DEFAULT_EVENT_FIELDS,
       history: true,
       streamStart: STREAM_START.toISOString(),
       retentionDays: Number(env()[HandlerEnv.retentionDays]),
@@ -162,7 +162,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       domainId: SAMPLE_DOMAIN_ID,
       domainArn: DOMAIN_ARN,
       account: "111122223333",
-      storedFields: new Set(STACK_DEFAULT_FIELDS),
+      storedFields: new Set(DEFAULT_EVENT_FIELDS),
       fieldTypes: new Map([["assigned_user", { type: "User" }], ["last_updated_user", { type: "User" }]]),
     }) as CaseEvent;
     const { failedBodies } = await invokeBatch(local, [JSON.stringify({
@@ -310,7 +310,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       times: Infinity,
     });
 
-    const { summary } = await backfill({ fields: [...STACK_DEFAULT_FIELDS, ...extra.map((field) => field.id)], history: false });
+    const { summary } = await backfill({ fields: [...DEFAULT_EVENT_FIELDS, ...extra.map((field) => field.id)], history: false });
     expect(summary).to.deep.include({ cases: 3, skipped: 1, historyRows: 0, snapshotRows: 3 });
     expect(local.cases.count("GetCase")).to.equal(4);
     const kept = seeds[2].summary;
@@ -401,7 +401,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     const first = await backfill({ history: false });
     fs.writeFileSync(file, JSON.stringify({
       version: 1, domainId: SAMPLE_DOMAIN_ID, tableName: local.tableName, history: false, streamStart: STREAM_START.toISOString(),
-      fields: STACK_DEFAULT_FIELDS, pageToken: "expired-token", pageSize: 100, page: 3, finished: [], counts: first.summary, seconds: 0, updatedAt: new Date().toISOString(),
+      fields: DEFAULT_EVENT_FIELDS, pageToken: "expired-token", pageSize: 100, page: 3, finished: [], counts: first.summary, seconds: 0, updatedAt: new Date().toISOString(),
     }));
     const { summary } = await backfill({ history: false, resume: true });
     expect(summary).to.deep.include({ complete: true, cases: 5, duplicates: 5 });

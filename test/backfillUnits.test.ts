@@ -7,10 +7,10 @@ import { auditCaseEvents, type EventContext, snapshotEvent } from "../backfill/c
 import { BACKFILL_USAGE, parseBackfillArgs, UsageError } from "../backfill/options";
 import { progressLine } from "../backfill/progress";
 import { CONNECT_DEFAULT_RATE, DEFAULT_CASES_RATES, ratesAt } from "../backfill/quotas";
-import { pulumiStackOutputs, resolveTargets, STACK_DEFAULT_FIELDS, type StackOutputs } from "../backfill/targets";
+import { pulumiStackOutputs, resolveTargets, type StackOutputs } from "../backfill/targets";
 import { TokenBucket } from "../backfill/tokenBucket";
 import type { CaseEvent } from "../handler/types";
-import { DEFAULT_EVENT_FIELDS } from "../infra/config";
+import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 
 const DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
 const OUTPUTS: StackOutputs = {
@@ -91,7 +91,6 @@ describe("backfill, pure parts", () => {
     });
 
     it("stores the stack's default fields when neither a flag nor the stack names them", () => {
-      expect(STACK_DEFAULT_FIELDS).to.deep.equal(DEFAULT_EVENT_FIELDS);
       const targets = resolveTargets(parseBackfillArgs(["--domain", DOMAIN_ID, "--table", "t", "--region", "us-east-1"]), () => undefined, {});
       expect(targets.fields).to.deep.equal(DEFAULT_EVENT_FIELDS);
       expect(targets.lakeStreams).to.equal(undefined);

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import { expect } from "chai";
-import { loadConfig, PLACEHOLDERS, parseStackConfig, type StackConfig } from "../infra/config";
+import { PLACEHOLDERS } from "../config/readers";
+import { parseStackConfig, type StackConfig } from "../config/stackConfig";
+import { loadConfig } from "../infra/config";
 import { setStackConfig } from "../local/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { HandlerEnv } from "../handler/settings";
-import { parseStackConfig } from "../infra/config";
+import { parseStackConfig } from "../config/stackConfig";
 import { stackScopedName } from "../infra/naming";
 import { functionEnvironment } from "../infra/processor";
 import { synthesizeProgram } from "../local/program";
