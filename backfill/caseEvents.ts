@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditEventField } from "@aws-sdk/client-connectcases";
-import { nullMap } from "../handler/attributeValues";
+import { nullMap } from "../handler/store/attributeValues";
 import { CaseEventType } from "../handler/constants";
 import { epochMillis, fieldOf } from "../handler/fields";
 import { eventFamily, flattenFieldValue, orderKeyOf, performerName } from "../handler/parse";

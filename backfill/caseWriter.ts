@@ -1,10 +1,9 @@
-import type { DomainNames } from "../handler/domainNames";
-import { historyRow } from "../handler/historyRow";
-import { type LakeRecord, lakeRecord } from "../handler/lakeRow";
-import { recordEvent } from "../handler/recordEvent";
-import { stateUpdate } from "../handler/stateUpdate";
-import type { CaseStore } from "../handler/store";
-import { unstorableReason } from "../handler/storable";
+import type { DomainNames } from "../handler/lake/domainNames";
+import type { LakeRecord } from "../handler/lake/lakeRow";
+import { stateUpdate } from "../handler/store/stateUpdate";
+import { caseEventRows, type EventToStore, storeCaseEvent } from "../handler/storeEvent";
+import type { CaseStore } from "../handler/store/caseStore";
+import { unstorableReason } from "../handler/store/storable";
 import type { CaseEvent, CaseState, FieldChange, FieldValues } from "../handler/types";
 import type { AuditCaseEvent } from "./caseEvents";
 
@@ -47,45 +46,45 @@ function instanceOfValues(values: FieldValues | undefined): string | undefined {
   return undefined;
 }
 
-function lakeRowOf(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined): LakeRecord | undefined {
-  if (!settings.lakeNames) return undefined;
-  // No alert rules: a backfilled event never alerts.
-  return lakeRecord(event, changes, [], {
-    ...settings.lakeNames,
-    instanceId: settings.instanceId,
-    fallbackInstanceId: caseInstance,
-    processedAt: new Date().toISOString(),
-  });
-}
-
-const historyOf = (event: CaseEvent, changes: FieldChange[], settings: RowSettings) =>
-  historyRow(event, {
+/** A backfilled event as the function's recipe stores it: no alert rules (a backfill never alerts). */
+function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined): EventToStore {
+  return {
+    event,
+    previous: undefined,
     changes,
     alertRules: [],
-    retentionDays: settings.retentionDays,
-    alertLeaseUntil: 0,
     // As the function: the raw detail is kept in history only when no lake keeps the event.
-    keepDetail: !settings.lakeNames,
-  });
+    history: { retentionDays: settings.retentionDays, alertLeaseUntil: 0, keepDetail: !settings.lakeNames },
+    lake: settings.lakeNames && {
+      ...settings.lakeNames,
+      instanceId: settings.instanceId,
+      fallbackInstanceId: caseInstance,
+      processedAt: new Date().toISOString(),
+    },
+    resendLakeRow: () => false,
+    // Read from the audit trail, the same on every run.
+    replayableChanges: true,
+  };
+}
 
 /**
  * What writing the case would do, without writing: the rows by kind, for `--dry-run`. The snapshot
  * would be checked against the stored state when written; the plan counts it as one state write.
  */
 export function planCase(events: CaseEvents, settings: RowSettings): { state: number; history: number; lake: Record<string, number>; unstorable?: string } {
-  const snapshotHistory = historyOf(events.snapshot, [], settings);
-  const unstorable = unstorableReason(snapshotHistory, stateUpdate(events.snapshot, undefined));
+  const caseInstance = instanceOfValues(events.snapshot.fields);
+  const rowsOf = (event: CaseEvent, changes: FieldChange[]) => caseEventRows(toStore(event, changes, settings, caseInstance));
+  const snapshot = rowsOf(events.snapshot, []);
+  const unstorable = unstorableReason(snapshot.history, stateUpdate(events.snapshot, undefined));
   if (unstorable) return { state: 0, history: 0, lake: {}, unstorable };
   const lake: Record<string, number> = {};
-  const caseInstance = instanceOfValues(events.snapshot.fields);
   let history = 1;
-  for (const { event, changes } of [{ event: events.snapshot, changes: [] as FieldChange[] }, ...events.audit]) {
-    if (event !== events.snapshot) {
-      if (unstorableReason(historyOf(event, changes, settings), undefined)) continue;
+  for (const [index, rows] of [snapshot, ...events.audit.map(({ event, changes }) => rowsOf(event, changes))].entries()) {
+    if (index > 0) {
+      if (unstorableReason(rows.history, undefined)) continue;
       history += 1;
     }
-    const row = lakeRowOf(event, changes, settings, caseInstance);
-    if (row) lake[row.table] = (lake[row.table] ?? 0) + 1;
+    if (rows.lake) lake[rows.lake.table] = (lake[rows.lake.table] ?? 0) + 1;
   }
   return { state: 1, history, lake };
 }
@@ -105,13 +104,11 @@ export async function writeCase(store: CaseStore, events: CaseEvents, previous: 
   let state = previous;
 
   const storeEvent = async (event: CaseEvent, changes: FieldChange[]) => {
-    const recorded = await recordEvent(store, event, historyOf(event, changes, settings), state);
-    if (recorded.kind === "unstorable") return recorded;
-    const { outcome, behind } = recorded;
-    state = recorded.state;
-    const lake = outcome.kind !== "duplicate" || resendLake ? lakeRowOf(event, changes, settings, caseInstance) : undefined;
-    if (lake) result.lake.push(lake);
-    return { kind: outcome.kind, becameState: outcome.kind === "applied" && !behind };
+    const stored = await storeCaseEvent(store, { ...toStore(event, changes, settings, caseInstance), previous: state, resendLakeRow: () => resendLake });
+    if (stored.kind === "unstorable") return stored;
+    state = stored.state;
+    if (stored.lake) result.lake.push(stored.lake);
+    return { kind: stored.outcome.kind, becameState: stored.outcome.kind === "applied" && !stored.behind };
   };
 
   const snapshot = await storeEvent(events.snapshot, []);

@@ -7,8 +7,8 @@ import {
   SearchCasesCommand,
 } from "@aws-sdk/client-connectcases";
 import { chunks } from "../handler/batching";
-import { type DomainNames, readDomainNames } from "../handler/domainNames";
-import { nullMap } from "../handler/attributeValues";
+import { type DomainNames, readDomainNames } from "../handler/lake/domainNames";
+import { nullMap } from "../handler/store/attributeValues";
 import { epochMillis } from "../handler/fields";
 import { flattenFieldValue } from "../handler/parse";
 import type { FieldValues } from "../handler/types";

@@ -1,5 +1,5 @@
-import type { LakeRecord } from "../handler/lakeRow";
-import type { SendLakeRecords } from "../handler/lakeSender";
+import type { LakeRecord } from "../handler/lake/lakeRow";
+import type { SendLakeRecords } from "../handler/lake/lakeSender";
 
 /** PutRecordBatch takes 500 records a request. */
 const MAX_RECORDS = 500;

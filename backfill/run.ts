@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import type { ConnectCasesClient } from "@aws-sdk/client-connectcases";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { FirehoseClient } from "@aws-sdk/client-firehose";
-import { createLakeSender, type LakeStreams } from "../handler/lakeSender";
-import { type CaseStore, createCaseStore } from "../handler/store";
+import { createLakeSender, type LakeStreams } from "../handler/lake/lakeSender";
+import { type CaseStore, createCaseStore } from "../handler/store/caseStore";
 import type { CaseState } from "../handler/types";
 import {
   type AuditConversion,

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LakeStreams } from "../handler/lakeSender";
+import type { LakeStreams } from "../handler/lake/lakeSender";
 import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 import { BackfillConfigError } from "./errors";
 import { strictIsoTime } from "../handler/validate";

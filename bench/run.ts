@@ -5,7 +5,7 @@ import { folderSize } from "../local/artifact";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { runtimeModulesDir } from "../local/lambdaHost";
 import { SAMPLE_DOMAIN_ID, startLocalPipeline } from "../local/localPipeline";
-import { writeUnits } from "../handler/itemSize";
+import { writeUnits } from "../handler/store/itemSize";
 import { monthlyCost, type Usage } from "./cost";
 import { type HandlerRun, runHandler, STACK_BATCH_SIZE, STACK_CONCURRENCY } from "./handlerRun";
 import { initTimes } from "./initTimes";

@@ -1,5 +1,5 @@
 import { AWS_LAKE_RETENTION_DAYS } from "../analytics/lakeSchema";
-import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alertRules";
+import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alerts/alertRules";
 import { MAX_EVENT_FIELDS, SystemField } from "../handler/constants";
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from "../handler/settings";
 import { boolean, ConfigError, domainId, emails, integer, listOf, oneOf, optionalUuid, type Reader } from "./readers";

@@ -1,4 +1,4 @@
-import { fitsDynamoNumber, nullMap, type Stored, type StoredMap } from "./attributeValues";
+import { fitsDynamoNumber, nullMap, type Stored, type StoredMap } from "./store/attributeValues";
 import type { FieldValue, FieldValues } from "./types";
 
 /** A field's value, if the event or state has that field (any id, `__proto__` included, is plain data). */

@@ -4,12 +4,13 @@ import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { createDomainNames } from "./domainNames";
-import { createLakeSender } from "./lakeSender";
+import { createDomainNames } from "./lake/domainNames";
+import { createLakeSender } from "./lake/lakeSender";
 import { createBatchHandler } from "./processor";
-import { createAlertPublisher } from "./publish";
+import { createAlertOutbox } from "./alerts/outbox";
+import { createAlertPublisher } from "./alerts/publish";
 import { readSettings } from "./settings";
-import { createCaseStore } from "./store";
+import { createCaseStore } from "./store/caseStore";
 
 /**
  * The Lambda's callbackFactory: runs once per cold start, so clients, logger and metrics are built
@@ -35,6 +36,7 @@ export function createLambdaHandler() {
   return createBatchHandler({
     settings,
     store: createCaseStore(dynamo, settings.tableName),
+    outbox: createAlertOutbox(dynamo, settings.tableName),
     publish: createAlertPublisher(sns, settings.topicArn),
     lake,
     logger,

@@ -1,6 +1,6 @@
-import { nullMap } from "./attributeValues";
+import { nullMap } from "./store/attributeValues";
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, MAX_EVENT_BYTES, MAX_ID_BYTES } from "./constants";
-import { invalidEvent } from "./errors";
+import { type InvalidEventError, invalidEvent, isInvalidEvent } from "./errors";
 import { strictIsoTime } from "./validate";
 import type { CaseEvent, EventFamily, FieldValue, FieldValues, Performer, RelatedItem } from "./types";
 
@@ -187,4 +187,17 @@ export function parseCaseEvent(body: string, options: ParseOptions): CaseEvent {
     relatedItem: relatedItemOf(relatedDetail, fromArn.relatedItemId),
     detail,
   };
+}
+
+/** Every message of a batch, by message id: its event, or why it is refused. */
+export function parseBatch(records: { messageId: string; body: string }[], options: ParseOptions): Map<string, CaseEvent | InvalidEventError> {
+  const parsed = new Map<string, CaseEvent | InvalidEventError>();
+  for (const record of records) {
+    try {
+      parsed.set(record.messageId, parseCaseEvent(record.body, options));
+    } catch (error) {
+      parsed.set(record.messageId, isInvalidEvent(error) ? error : invalidEvent("unreadable"));
+    }
+  }
+  return parsed;
 }

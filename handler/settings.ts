@@ -1,5 +1,5 @@
-import { type AlertRuleId, parseAlertRules } from "./alertRules";
-import type { LakeStreams } from "./lakeSender";
+import { type AlertRuleId, parseAlertRules } from "./alerts/alertRules";
+import type { LakeStreams } from "./lake/lakeSender";
 import { wholeNumberIn } from "./validate";
 
 /** The environment variables the stack sets on the function; the local runner sets the same. */

@@ -4,11 +4,11 @@ import { metrics as dynamodbMetrics } from "@pulumi/awsx/classic/dynamodb";
 import { metrics as lambdaMetrics } from "@pulumi/awsx/classic/lambda";
 import { metrics as sqsMetrics } from "@pulumi/awsx/classic/sqs";
 import * as pulumi from "@pulumi/pulumi";
+import { Metric, METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from "../handler/metrics";
 import { awsContext } from "./awsContext";
 import { KEY_DELETION_WINDOW_DAYS } from "./alertTopic";
 import { stackScopedName } from "./naming";
 import { alarmKeyPolicy, alarmTopicPolicy } from "./policies";
-import { METRICS_NAMESPACE, SERVICE_NAME } from "./processor";
 
 export interface CaseOperationsArgs {
   queue: aws.sqs.Queue;
@@ -37,7 +37,7 @@ const firehoseMetric = (stream: aws.kinesis.FirehoseDeliveryStream, name: string
   new cloudwatch.Metric({ namespace: "AWS/Firehose", name, dimensions: { DeliveryStreamName: stream.name }, statistic, period: FIVE_MINUTES });
 
 /** The handler's own EMF metrics (Powertools adds the `service` dimension). */
-const handlerMetric = (name: string, statistic: cloudwatch.MetricStatistic = "Sum") =>
+const handlerMetric = (name: MetricName, statistic: cloudwatch.MetricStatistic = "Sum") =>
   new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, name, dimensions: { service: SERVICE_NAME }, statistic, period: FIVE_MINUTES });
 
 /**
@@ -146,14 +146,14 @@ export class CaseOperations extends pulumi.ComponentResource {
         new cloudwatch.RowWidget(
           graph("DynamoDB throttles", dynamodbMetrics.readThrottleEvents({ table: args.table, statistic: "Sum", period: FIVE_MINUTES }),
             dynamodbMetrics.writeThrottleEvents({ table: args.table, statistic: "Sum", period: FIVE_MINUTES })),
-          graph("Events stored, duplicates, out of order", handlerMetric("EventsStored"), handlerMetric("DuplicatesSkipped"), handlerMetric("OutOfOrderEvents")),
-          graph("Alerts and failed records", handlerMetric("AlertsSent"), handlerMetric("AlertsFailed"), handlerMetric("FailedRecords"), handlerMetric("InvalidEvents")),
+          graph("Events stored, duplicates, out of order", handlerMetric(Metric.EventsStored), handlerMetric(Metric.DuplicatesSkipped), handlerMetric(Metric.OutOfOrderEvents)),
+          graph("Alerts and failed records", handlerMetric(Metric.AlertsSent), handlerMetric(Metric.AlertsFailed), handlerMetric(Metric.FailedRecords), handlerMetric(Metric.InvalidEvents)),
         ),
         new cloudwatch.RowWidget(
-          graph("End-to-end lag p90 (ms)", handlerMetric("EndToEndLag").withExtendedStatistic(90)),
-          graph("Lake rows sent and failed; Firehose delivery freshness (s)", handlerMetric("LakeRowsSent"), handlerMetric("LakeRowsFailed"),
+          graph("End-to-end lag p90 (ms)", handlerMetric(Metric.EndToEndLag).withExtendedStatistic(90)),
+          graph("Lake rows sent and failed; Firehose delivery freshness (s)", handlerMetric(Metric.LakeRowsSent), handlerMetric(Metric.LakeRowsFailed),
             ...Object.values(args.lakeStreams ?? {}).map((stream) => firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum").withYAxis("right"))),
-          graph("Time to close p50 / p90 (s)", handlerMetric("TimeToClose").withExtendedStatistic(50), handlerMetric("TimeToClose").withExtendedStatistic(90)),
+          graph("Time to close p50 / p90 (s)", handlerMetric(Metric.TimeToClose).withExtendedStatistic(50), handlerMetric(Metric.TimeToClose).withExtendedStatistic(90)),
         ),
       ],
     }, parent);

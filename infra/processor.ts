@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LakeTableName } from "../analytics/lakeSchema";
 import { createLambdaHandler } from "../handler";
+import { METRICS_NAMESPACE, SERVICE_NAME } from "../handler/metrics";
 import { HandlerEnv } from "../handler/settings";
 import packageJson from "../package.json";
 import type { StackConfig } from "../config/stackConfig";
@@ -19,8 +20,6 @@ export interface CaseEventProcessorArgs {
 }
 
 export const LOG_RETENTION_DAYS = 30;
-export const METRICS_NAMESPACE = "CasesDataStreaming";
-export const SERVICE_NAME = "cases-data-streaming";
 
 /** The AWS SDK v3 packages we depend on: nodejs22.x provides them. */
 export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@aws-sdk/"));

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { caseTableDefinition as definition, caseTableKeyAttributes } from "../handler/tableDefinition";
+import { caseTableDefinition as definition, caseTableKeyAttributes } from "../handler/store/tableDefinition";
 
 export interface CaseTableArgs {
   deletionProtection: boolean;

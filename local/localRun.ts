@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Metric } from "../handler/metrics";
 import { arnParts } from "../handler/parse";
 import { type InputEvent, loadEvents, type MalformedInput } from "./eventFiles";
 import { type LocalBackfillResult, runLocalBackfill } from "./backfillRun";
@@ -13,7 +14,10 @@ import { driveQueue, toMessages } from "./sqsDriver";
 import type { StartOptions } from "./startOptions";
 
 /** The handler's own EMF metrics, summed over the run. */
-const COUNTED_METRICS = ["EventsStored", "DuplicatesSkipped", "OutOfOrderEvents", "AlertsSent", "AlertsFailed", "InvalidEvents", "FailedRecords", "LakeRowsSent", "LakeRowsFailed"] as const;
+const COUNTED_METRICS = [
+  Metric.EventsStored, Metric.DuplicatesSkipped, Metric.OutOfOrderEvents, Metric.AlertsSent, Metric.AlertsFailed,
+  Metric.InvalidEvents, Metric.FailedRecords, Metric.LakeRowsSent, Metric.LakeRowsFailed,
+] as const;
 
 /** Where a run publishes its lake when no --lake or --data is given: what `npm run report` reads. */
 export const PUBLISHED_LAKE_DIR = path.join(LOCAL_WORK_DIR, "lake");

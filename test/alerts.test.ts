@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { renderAlert, sanitizeSubject } from "../handler/alertRender";
-import { DEFAULT_ALERT_RULES, matchingRules, parseAlertRules } from "../handler/alertRules";
-import { packBatches, snsMessage, toBatchEntry } from "../handler/publish";
+import { renderAlert, sanitizeSubject } from "../handler/alerts/alertRender";
+import { DEFAULT_ALERT_RULES, matchingRules, parseAlertRules } from "../handler/alerts/alertRules";
+import { packBatches, snsMessage, toBatchEntry } from "../handler/alerts/publish";
 import { CASE_LIFE, parseSample, sampleBody, sampleWith } from "./helpers/fixtures";
 
 const parsed = (file: string) => parseSample(sampleBody(file));

@@ -1,11 +1,11 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { fromAttributes, toAttributes } from "../handler/attributeValues";
+import { fromAttributes, toAttributes } from "../handler/store/attributeValues";
 import { errorKeys } from "../handler/errors";
-import { historyRow } from "../handler/historyRow";
-import { stateUpdate } from "../handler/stateUpdate";
-import { createCaseStore } from "../handler/store";
-import { stateKey } from "../handler/tableDefinition";
+import { historyRow } from "../handler/store/historyRow";
+import { stateUpdate } from "../handler/store/stateUpdate";
+import { createCaseStore } from "../handler/store/caseStore";
+import { stateKey } from "../handler/store/tableDefinition";
 import { clientCredentials } from "../local/dynamoLocal";
 import { bodyFor } from "../local/snsStandIn";
 import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent, sampleWith, storeWithAlertStillOwned, withLake } from "./helpers/fixtures";

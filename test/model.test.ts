@@ -1,11 +1,11 @@
 import { gunzipSync } from "node:zlib";
 import { expect } from "chai";
-import { fromAttributes, nullMap, toAttributes } from "../handler/attributeValues";
+import { fromAttributes, nullMap, toAttributes } from "../handler/store/attributeValues";
 import { storedValue } from "../handler/fields";
-import { historyRow } from "../handler/historyRow";
-import { itemBytes, nestingDepth } from "../handler/itemSize";
-import { unstorableReason } from "../handler/storable";
-import { applyToState, fieldChanges, relatedCountAttribute, stateUpdate } from "../handler/stateUpdate";
+import { historyRow } from "../handler/store/historyRow";
+import { itemBytes, nestingDepth } from "../handler/store/itemSize";
+import { unstorableReason } from "../handler/store/storable";
+import { applyToState, fieldChanges, relatedCountAttribute, stateUpdate } from "../handler/store/stateUpdate";
 import type { CaseState } from "../handler/types";
 import { parseSample, sampleBody, sampleEvent, sampleWith } from "./helpers/fixtures";
 

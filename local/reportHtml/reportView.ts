@@ -1,5 +1,5 @@
 import { CLOSED_STATUS } from "../../handler/constants";
-import { DELETED_STATUS_KEY } from "../../handler/tableDefinition";
+import { DELETED_STATUS_KEY } from "../../handler/store/tableDefinition";
 import type { CaseReport, DurationStats } from "../report";
 
 /** The openByAge bucket the KPI header calls the backlog. */

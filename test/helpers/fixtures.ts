@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
-import { casePartitionKey } from "../../handler/tableDefinition";
+import { casePartitionKey } from "../../handler/store/tableDefinition";
 import type { CaseEvent } from "../../handler/types";
 import { type LakeConnection, openLake } from "../../local/lakeReader";
 import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../../local/localPipeline";

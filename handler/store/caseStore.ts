@@ -1,18 +1,15 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  BatchWriteItemCommand,
   type DynamoDBClient,
   PutItemCommand,
   UpdateItemCommand,
-  type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { fromAttributes, type StoredMap, toAttributes } from "./attributeValues";
-import { chunks, untilProcessed } from "./batching";
-import { AlertStatus } from "./historyRow";
+import { chunks, untilProcessed } from "../batching";
 import type { StateUpdate } from "./stateUpdate";
 import { stateKey } from "./tableDefinition";
-import type { CaseState } from "./types";
+import type { CaseState } from "../types";
 import type { UpdateSpec } from "./updateBuilder";
 
 /**
@@ -28,22 +25,17 @@ export type RecordOutcome =
 export interface CaseStore {
   loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
   record(history: StoredMap, update: StateUpdate | undefined): Promise<RecordOutcome>;
-  /** Marks alerts sent; returns how many rows could not be marked (their alert may be sent again). */
-  markAlerted(histories: StoredMap[]): Promise<number>;
-  claimAlert(history: StoredMap, leaseUntil: number): Promise<boolean>;
-  releaseAlerts(histories: StoredMap[]): Promise<void>;
 }
 
 const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
 /** BatchGet/BatchWrite may leave items unprocessed under load; they are retried this many times. */
-const UNPROCESSED_RETRY = { times: 3, backoffMs: 25 };
+export const UNPROCESSED_RETRY = { times: 3, backoffMs: 25 };
 
 const NOT_STORED_YET = "attribute_not_exists(sk)";
 /** A state update and the fallbacks it may go through when writers race. */
 const MAX_UPDATE_ATTEMPTS = 4;
 
-const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
+export const isConditionFailure = (error: unknown) => (error as Error | undefined)?.name === "ConditionalCheckFailedException";
 
 /** The item DynamoDB returned with a failed condition (ReturnValuesOnConditionCheckFailure). */
 const itemOfFailedCondition = (error: unknown) => {
@@ -53,8 +45,6 @@ const itemOfFailedCondition = (error: unknown) => {
 
 /** A STATE row as the processor reads it. */
 export const caseStateOf = (row: StoredMap) => row as unknown as CaseState;
-
-const keyOf = (row: StoredMap) => toAttributes({ pk: row.pk, sk: row.sk });
 
 export function createCaseStore(client: DynamoDBClient, tableName: string): CaseStore {
   const update = (spec: UpdateSpec) =>
@@ -131,46 +121,5 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
     return applied && outcome.kind === "recorded" ? { kind: "applied" } : outcome;
   }
 
-  async function markAlerted(histories: StoredMap[]): Promise<number> {
-    const alertedAt = new Date().toISOString();
-    const unmarked = await Promise.all(chunks(histories, BATCH_WRITE_LIMIT).map(async (group) => {
-      const requests: WriteRequest[] = group.map((history) => ({ PutRequest: { Item: toAttributes({ ...history, alertStatus: AlertStatus.Sent, alertedAt }) } }));
-      const left = await untilProcessed(requests, async (pending) => {
-        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-        return result.UnprocessedItems?.[tableName] ?? [];
-      }, UNPROCESSED_RETRY);
-      return left.length;
-    }));
-    return unmarked.reduce((sum, count) => sum + count, 0);
-  }
-
-  /** Sets a pending alert's lease; `onlyIfExpired` keeps a live lease of another invocation. */
-  function setLease(history: StoredMap, until: number, onlyIfExpired: boolean) {
-    return client.send(new UpdateItemCommand({
-      TableName: tableName,
-      Key: keyOf(history),
-      UpdateExpression: "SET #lease = :until",
-      ConditionExpression: onlyIfExpired ? "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)" : "#status = :pending",
-      ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
-      ExpressionAttributeValues: toAttributes({ ":until": until, ":pending": AlertStatus.Pending, ...(onlyIfExpired ? { ":now": Date.now() } : {}) }),
-    }));
-  }
-
-  /** Takes over a pending alert whose owner's lease ran out; false if someone else holds it. */
-  async function claimAlert(history: StoredMap, leaseUntil: number): Promise<boolean> {
-    try {
-      await setLease(history, leaseUntil, true);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Gives up leases of alerts that could not be sent, so their redelivery may send them at once. */
-  async function releaseAlerts(histories: StoredMap[]): Promise<void> {
-    await Promise.all(histories.map((history) => setLease(history, 0, false).catch(() => undefined)));
-  }
-
-  return { loadStates, record, markAlerted, claimAlert, releaseAlerts };
+  return { loadStates, record };
 }

@@ -1,8 +1,8 @@
 import type { StoredMap } from "./attributeValues";
 import { applyToState, stateIsAhead, stateUpdate } from "./stateUpdate";
 import { unstorableReason } from "./storable";
-import type { CaseStore, RecordOutcome } from "./store";
-import type { CaseEvent, CaseState } from "./types";
+import type { CaseStore, RecordOutcome } from "./caseStore";
+import type { CaseEvent, CaseState } from "../types";
 
 export type EventRecording =
   /** Nothing was written: DynamoDB would refuse the event's rows (the reason names why). */

@@ -1,6 +1,6 @@
 import { type ConnectCasesClient, ListFieldsCommand, ListTemplatesCommand, type TemplateStatus } from "@aws-sdk/client-connectcases";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { errorKeys } from "./errors";
+import { errorKeys } from "../errors";
 
 /** The domain's field names and types and template names: what the lake's rows name. */
 export interface DomainNames {

@@ -1,6 +1,6 @@
-import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
-import { fieldOf } from "./fields";
-import type { CaseEvent } from "./types";
+import { CLOSED_STATUS, CaseEventType, SystemField } from "../constants";
+import { fieldOf } from "../fields";
+import type { CaseEvent } from "../types";
 
 const changed = (event: CaseEvent, ...fieldIds: string[]) =>
   fieldIds.some((fieldId) => event.changedFieldIds.includes(fieldId));

@@ -1,10 +1,10 @@
 import { gzipSync } from "node:zlib";
 import type { Stored, StoredMap } from "./attributeValues";
-import { capValue } from "./alertRender";
-import { SystemField } from "./constants";
-import { fieldOf, storedValue } from "./fields";
+import { capValue } from "../alerts/alertRender";
+import { SystemField } from "../constants";
+import { fieldOf, storedValue } from "../fields";
 import { historyKey } from "./tableDefinition";
-import type { CaseEvent, FieldChange, FieldValue } from "./types";
+import type { CaseEvent, FieldChange, FieldValue } from "../types";
 
 export const AlertStatus = { Pending: "PENDING", Sent: "SENT" } as const;
 

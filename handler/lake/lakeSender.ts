@@ -1,5 +1,5 @@
 import { type FirehoseClient, PutRecordBatchCommand, type _Record } from "@aws-sdk/client-firehose";
-import { packRequests, untilProcessed } from "./batching";
+import { packRequests, untilProcessed } from "../batching";
 import type { LakeRecord } from "./lakeRow";
 
 /** The delivery stream of each lake table. */

@@ -1,8 +1,8 @@
-import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
-import { fieldOf, storedFields } from "./fields";
-import { orderKeyOf } from "./parse";
+import { CLOSED_STATUS, CaseEventType, SystemField } from "../constants";
+import { fieldOf, storedFields } from "../fields";
+import { orderKeyOf } from "../parse";
 import { DELETED_STATUS_KEY, stateKey } from "./tableDefinition";
-import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
+import type { CaseEvent, CaseState, FieldChange, FieldValue } from "../types";
 import { UpdateBuilder, type UpdateSpec } from "./updateBuilder";
 
 /**

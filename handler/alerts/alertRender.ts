@@ -1,6 +1,6 @@
-import { CLOSED_STATUS, CaseEventType, SystemField } from "./constants";
-import { fieldOf } from "./fields";
-import type { CaseEvent, CaseState, FieldChange, FieldValue } from "./types";
+import { CLOSED_STATUS, CaseEventType, SystemField } from "../constants";
+import { fieldOf } from "../fields";
+import type { CaseEvent, CaseState, FieldChange, FieldValue } from "../types";
 
 export interface AlertInput {
   event: CaseEvent;

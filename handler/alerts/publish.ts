@@ -1,7 +1,7 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from "@aws-sdk/client-sns";
 import type { RenderedAlert } from "./alertRender";
-import { packRequests } from "./batching";
-import { alertPublishError } from "./errors";
+import { packRequests } from "../batching";
+import { alertPublishError } from "../errors";
 
 /** SNS PublishBatch: at most 10 entries and 256 KiB in all per request. */
 const MAX_ENTRIES = 10;

@@ -1,6 +1,6 @@
-import { epochMillis, fieldOf } from "./fields";
-import { flattenFieldValue } from "./parse";
-import type { CaseEvent, FieldChange, FieldValue } from "./types";
+import { epochMillis, fieldOf } from "../fields";
+import { flattenFieldValue } from "../parse";
+import type { CaseEvent, FieldChange, FieldValue } from "../types";
 
 /** What the event does not carry: names and types from the domain (DomainNames), the Connect instance. */
 export interface LakeContext {

@@ -1,0 +1,74 @@
+import { type LakeContext, type LakeRecord, lakeRecord } from "./lake/lakeRow";
+import type { StoredMap } from "./store/attributeValues";
+import type { CaseStore, RecordOutcome } from "./store/caseStore";
+import { changesOf, type HistoryOptions, historyRow } from "./store/historyRow";
+import { recordEvent } from "./store/recordEvent";
+import type { CaseEvent, CaseState, FieldChange } from "./types";
+
+/**
+ * How every writer stores a case event, the function and the backfill alike: its history row, then
+ * the state update and that row (recordEvent), then its lake row, to be sent once it is stored.
+ */
+export interface EventToStore {
+  event: CaseEvent;
+  /** The case's state before the event, as far as it is known. */
+  previous: CaseState | undefined;
+  changes: FieldChange[];
+  alertRules: string[];
+  history: Omit<HistoryOptions, "changes" | "alertRules">;
+  /** The names and instance lake rows carry; undefined when the stack has no lake. */
+  lake?: LakeContext;
+  /**
+   * Whether an event found stored already sends its lake row again: the attempt that stored it
+   * may have died before sending it (the lake's queries keep one row per event id).
+   */
+  resendLakeRow: (stored: StoredMap) => boolean;
+  /**
+   * The caller's changes are the same on every attempt (a backfill reads them from the audit
+   * trail): a resent row takes them whole. Otherwise (the stream: the state before has moved on)
+   * it takes the changes recorded with the event, and the alert rules it matched then.
+   */
+  replayableChanges?: boolean;
+}
+
+export type StoredEvent =
+  /** Nothing was written: DynamoDB would refuse the event's rows (the reason says why). */
+  | { kind: "unstorable"; reason: string }
+  | {
+    kind: "stored";
+    outcome: RecordOutcome;
+    /** The state already held this event or a newer one, so at most its field values applied. */
+    behind: boolean;
+    /** The case's state after the event, for the next event of the same case. */
+    state: CaseState | undefined;
+    /** The event's history row as written (or, for a duplicate, as found). */
+    history: StoredMap;
+    /** The lake row to send, if any. */
+    lake?: LakeRecord;
+  };
+
+/** The event's rows, as `storeCaseEvent` would write them (a dry run counts them without writing). */
+export function caseEventRows(input: Pick<EventToStore, "event" | "changes" | "alertRules" | "history" | "lake">) {
+  const { event, changes, alertRules } = input;
+  return {
+    history: historyRow(event, { ...input.history, changes, alertRules }),
+    lake: input.lake && lakeRecord(event, changes, alertRules, input.lake),
+  };
+}
+
+export async function storeCaseEvent(store: CaseStore, input: EventToStore): Promise<StoredEvent> {
+  const rows = caseEventRows(input);
+  const recorded = await recordEvent(store, input.event, rows.history, input.previous);
+  if (recorded.kind === "unstorable") return recorded;
+  const { outcome, behind, state } = recorded;
+  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history: rows.history, lake: rows.lake };
+  const stored = outcome.stored;
+  let lake: LakeRecord | undefined;
+  if (input.lake && input.resendLakeRow(stored)) {
+    lake = input.replayableChanges ? rows.lake : lakeRecord(input.event, changesOf(stored), storedAlertRules(stored), input.lake);
+  }
+  return { kind: "stored", outcome, behind, state, history: stored, lake };
+}
+
+/** The alert rules a stored history row says its event matched. */
+export const storedAlertRules = (row: StoredMap): string[] => (row.alertRules ?? []) as string[];
