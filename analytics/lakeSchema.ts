@@ -14,25 +14,56 @@ export type LakeType = "string" | "timestamp" | "bigint" | "double" | "boolean" 
 
 /** AWS's custom field entry: one typed value set; `timestamp_value` in epoch milliseconds. */
 const CUSTOM_FIELDS = "array<struct<id:string,field_name:string,string_value:string,double_value:double,boolean_value:boolean,timestamp_value:bigint>>";
+export interface CustomFieldEntry {
+  id: string;
+  field_name: string | null;
+  string_value: string | null;
+  double_value: number | null;
+  boolean_value: boolean | null;
+  timestamp_value: number | null;
+}
 /** Ours: what an event changed, each value as JSON text (a string, number, boolean or null). */
 const FIELD_CHANGES = "array<struct<field_id:string,old_value:string,new_value:string>>";
+export interface FieldChangeEntry {
+  field_id: string;
+  old_value: string | null;
+  new_value: string | null;
+}
 
 export interface LakeColumn {
-  name: string;
-  type: LakeType;
+  readonly name: string;
+  readonly type: LakeType;
 }
 
 export interface LakeTable {
-  name: string;
-  columns: LakeColumn[];
+  readonly name: string;
+  readonly columns: readonly LakeColumn[];
   /** Hive-style day partition (`event_date=YYYY-MM-DD`), a string as AWS's examples use. */
-  partitionKey: "event_date";
+  readonly partitionKey: "event_date";
 }
 
-const column = (name: string, type: LakeType = "string"): LakeColumn => ({ name, type });
-const performedBy = [column("performed_by_iam_principal"), column("performed_by_user_arn"), column("performed_by_custom_entity"), column("cases_domain_arn")];
+/**
+ * A column's value in a row as the function sends it (JSON, which Firehose converts): timestamps
+ * are ISO-8601 text, arrays are never null.
+ */
+type ColumnValue<T extends LakeType> =
+  T extends "array<string>" ? string[]
+  : T extends typeof CUSTOM_FIELDS ? CustomFieldEntry[]
+  : T extends typeof FIELD_CHANGES ? FieldChangeEntry[]
+  : (T extends "string" | "timestamp" ? string : T extends "bigint" | "double" ? number : boolean) | null;
 
-export const caseEventsTable: LakeTable = {
+/**
+ * A row of the table, typed from its columns: a row built without one of the table's columns, or
+ * with one it does not have, does not compile.
+ */
+export type LakeRowOf<Table extends LakeTable> =
+  & { [Column in Table["columns"][number] as Column["name"]]: ColumnValue<Column["type"]> }
+  & { [Key in Table["partitionKey"]]: string };
+
+const column = <const Name extends string, const Type extends LakeType = "string">(name: Name, type: Type = "string" as Type) => ({ name, type });
+const performedBy = [column("performed_by_iam_principal"), column("performed_by_user_arn"), column("performed_by_custom_entity"), column("cases_domain_arn")] as const;
+
+export const caseEventsTable = {
   name: "case_events",
   partitionKey: "event_date",
   columns: [
@@ -65,9 +96,9 @@ export const caseEventsTable: LakeTable = {
     column("field_changes", FIELD_CHANGES),
     column("alert_rules", "array<string>"),
   ],
-};
+} as const satisfies LakeTable;
 
-export const caseRelatedItemEventsTable: LakeTable = {
+export const caseRelatedItemEventsTable = {
   name: "case_related_item_events",
   partitionKey: "event_date",
   columns: [
@@ -98,7 +129,10 @@ export const caseRelatedItemEventsTable: LakeTable = {
     column("data_lake_last_processed_timestamp", "timestamp"),
     column("alert_rules", "array<string>"),
   ],
-};
+} as const satisfies LakeTable;
+
+export type CaseEventsRow = LakeRowOf<typeof caseEventsTable>;
+export type CaseRelatedItemEventsRow = LakeRowOf<typeof caseRelatedItemEventsTable>;
 
 export const LAKE_TABLES = [caseEventsTable, caseRelatedItemEventsTable] as const;
 export type LakeTableName = (typeof LAKE_TABLES)[number]["name"];

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { AWS_VIEWS, awsViewSql, DUCKDB_COMPAT_FILE, KPI_QUERIES, kpiSql, readAnalyticsSql } from "../analytics";
 import { caseEventsTable, caseRelatedItemEventsTable, LAKE_TABLES } from "../analytics/lakeSchema";
 import { SNAPSHOT_EVENT_PREFIX } from "../backfill/caseEvents";
-import { type LakeContext, lakeRecord } from "../handler/lake/lakeRow";
+import { type LakeContext, type LakeRecord, lakeRecord } from "../handler/lake/lakeRow";
 import { applyToState, fieldChanges } from "../handler/store/stateUpdate";
 import type { CaseState } from "../handler/types";
 import { clientCredentials } from "../local/dynamoLocal";
@@ -22,6 +22,14 @@ const CONTEXT: LakeContext = {
   templateNames: new Map(SAMPLE_TEMPLATES.map((template) => [template.templateId, template.name])),
   processedAt: "2026-11-22T09:00:00.000Z",
 };
+
+type RowOf<Table> = Extract<LakeRecord, { table: Table }>["row"];
+
+/** A record's row, once it is the table's. */
+function rowOf<Table extends LakeRecord["table"]>(record: LakeRecord, table: Table) {
+  expect(record.table).to.equal(table);
+  return record.row as RowOf<Table>;
+}
 
 /** The sample case's life as the function shapes its lake rows. */
 function sampleRecords() {
@@ -39,7 +47,7 @@ describe("the analytics lake", function () {
 
   describe("rows", () => {
     it("fill AWS's columns from the event: system fields by name, the rest as typed custom fields", () => {
-      const created = sampleRecords()[0].row;
+      const created = rowOf(sampleRecords()[0], "case_events");
       expect(created).to.deep.include({
         event_id: "e1a0c6f4-1b2c-4d3e-8f4a-5b6c7d8e9f01",
         case_id: "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9",
@@ -63,14 +71,13 @@ describe("the analytics lake", function () {
     });
 
     it("name related-item events and types as AWS's table does", () => {
-      const comment = sampleRecords()[2];
-      expect(comment.table).to.equal("case_related_item_events");
-      expect(comment.row).to.deep.include({ event_type: "CASE.RELATED_ITEM.CREATED", related_item_type: "comment", associated_case_id: "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9" });
-      expect(comment.row.comment_body).to.be.a("string");
+      const comment = rowOf(sampleRecords()[2], "case_related_item_events");
+      expect(comment).to.deep.include({ event_type: "CASE.RELATED_ITEM.CREATED", related_item_type: "comment", associated_case_id: "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9" });
+      expect(comment.comment_body).to.be.a("string");
     });
 
     it("keep the field changes and their previous values, which AWS's tables lack", () => {
-      const updated = sampleRecords()[1].row;
+      const updated = rowOf(sampleRecords()[1], "case_events");
       expect(updated.field_changes).to.deep.equal([{ field_id: "priority-4c1d", old_value: '"high"', new_value: '"urgent"' }]);
     });
 
@@ -78,7 +85,7 @@ describe("the analytics lake", function () {
       for (const { table, row } of sampleRecords()) {
         const schema = LAKE_TABLES.find((candidate) => candidate.name === table)!;
         expect(rowProblem(schema, row), `${table} ${row.event_id}`).to.equal(undefined);
-        const columns = new Set([...schema.columns.map((column) => column.name), schema.partitionKey]);
+        const columns = new Set<string>([...schema.columns.map((column) => column.name), schema.partitionKey]);
         expect(Object.keys(row).filter((key) => !columns.has(key)), "keys outside the schema").to.deep.equal([]);
       }
     });

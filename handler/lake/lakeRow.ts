@@ -1,6 +1,13 @@
 import { epochMillis, fieldOf } from "../fields";
 import { flattenFieldValue } from "../parse";
-import type { CaseEvent, FieldChange, FieldValue } from "../types";
+import {
+  type CaseEventsRow,
+  caseEventsTable,
+  type CaseRelatedItemEventsRow,
+  caseRelatedItemEventsTable,
+  type CustomFieldEntry,
+} from "../../analytics/lakeSchema";
+import type { CaseEvent, FieldChange, FieldValue, FieldValues } from "../types";
 
 /** What the event does not carry: names and types from the domain (DomainNames), the Connect instance. */
 export interface LakeContext {
@@ -14,30 +21,33 @@ export interface LakeContext {
   processedAt: string;
 }
 
-export type LakeRow = Record<string, unknown> & { event_id: string; event_date: string };
+export type LakeRecord =
+  | { table: typeof caseEventsTable.name; row: CaseEventsRow }
+  | { table: typeof caseRelatedItemEventsTable.name; row: CaseRelatedItemEventsRow };
 
-export interface LakeRecord {
-  table: "case_events" | "case_related_item_events";
-  row: LakeRow;
-}
+/**
+ * System fields with a column of their own in AWS's case_events (the rest are custom_fields); a
+ * column named here that the table lacks does not compile.
+ */
+const TEXT_COLUMNS = {
+  status: "status",
+  title: "case_title",
+  summary: "case_summary",
+  customer_id: "customer_profile_arn",
+  reference_number: "reference_number",
+  assigned_user: "assigned_user",
+  assigned_queue: "assigned_queue",
+  case_reason: "case_reason",
+  last_updated_user: "last_updated_user",
+} as const satisfies Record<string, keyof CaseEventsRow>;
+const TIMESTAMP_COLUMNS = {
+  created_datetime: "created_timestamp",
+  last_updated_datetime: "last_updated_timestamp",
+  next_sla_breach_datetime: "next_sla_breach_timestamp",
+  last_closed_datetime: "last_closed_timestamp",
+  last_reopened_datetime: "last_reopened_timestamp",
+} as const satisfies Record<string, keyof CaseEventsRow>;
 
-/** System fields with a column of their own in AWS's case_events (the rest are custom_fields). */
-const SYSTEM_COLUMNS: Record<string, { column: string; timestamp?: true }> = {
-  status: { column: "status" },
-  title: { column: "case_title" },
-  summary: { column: "case_summary" },
-  customer_id: { column: "customer_profile_arn" },
-  reference_number: { column: "reference_number" },
-  assigned_user: { column: "assigned_user" },
-  assigned_queue: { column: "assigned_queue" },
-  case_reason: { column: "case_reason" },
-  last_updated_user: { column: "last_updated_user" },
-  created_datetime: { column: "created_timestamp", timestamp: true },
-  last_updated_datetime: { column: "last_updated_timestamp", timestamp: true },
-  next_sla_breach_datetime: { column: "next_sla_breach_timestamp", timestamp: true },
-  last_closed_datetime: { column: "last_closed_timestamp", timestamp: true },
-  last_reopened_datetime: { column: "last_reopened_timestamp", timestamp: true },
-};
 /** Cases' own id field: the case_id column already holds it. */
 const CASE_ID_FIELD = "case_id";
 
@@ -54,9 +64,9 @@ const timestamp = (value: FieldValue | undefined): string | null => {
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.length > 0 ? value : null);
 
-function customField(fieldId: string, value: FieldValue, context: LakeContext) {
+function customField(fieldId: string, value: FieldValue, context: LakeContext): CustomFieldEntry {
   const known = context.fields.get(fieldId);
-  const entry = { id: fieldId, field_name: known?.name ?? null, string_value: null, double_value: null, boolean_value: null, timestamp_value: null } as Record<string, unknown>;
+  const entry: CustomFieldEntry = { id: fieldId, field_name: known?.name ?? null, string_value: null, double_value: null, boolean_value: null, timestamp_value: null };
   if (known?.type === "DateTime") entry.timestamp_value = epochMillis(value) ?? null;
   else if (typeof value === "number") entry.double_value = value;
   else if (typeof value === "boolean") entry.boolean_value = value;
@@ -76,40 +86,45 @@ function commonColumns(event: CaseEvent, context: LakeContext) {
     performed_by_custom_entity: event.performer.customEntity ?? null,
     cases_domain_arn: event.domainArn,
     data_lake_last_processed_timestamp: context.processedAt,
+    event_date: event.changedAt.slice(0, 10),
   };
 }
 
-function caseEventRow(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): LakeRow {
-  const row: LakeRow = {
+/** Each system field's own column: its value as text, or as a timestamp; null when the event does not carry it. */
+function systemColumns(fields: FieldValues | undefined) {
+  const columns = <Column extends string>(mapping: Record<string, Column>, value: (fieldValue: FieldValue | undefined) => string | null) =>
+    Object.fromEntries(Object.entries(mapping).map(([fieldId, column]) => [column, value(fieldOf(fields, fieldId))])) as Record<Column, string | null>;
+  return {
+    ...columns(TEXT_COLUMNS, (value) => (value === undefined || value === null ? null : String(value))),
+    ...columns(TIMESTAMP_COLUMNS, timestamp),
+  };
+}
+
+function caseEventRow(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): CaseEventsRow {
+  const fields = event.fields;
+  const system = systemColumns(fields);
+  return {
     ...commonColumns(event, context),
+    ...system,
     case_id: event.caseId,
     changed_field_ids: event.changedFieldIds,
     event_type: event.eventType,
     template_id: event.templateId ?? null,
     template_name: (event.templateId && context.templateNames.get(event.templateId)) ?? null,
-    created_timestamp: event.createdAt ?? null,
-    custom_fields: [],
+    created_timestamp: system.created_timestamp ?? event.createdAt ?? null,
+    custom_fields: Object.keys(fields ?? {})
+      .filter((fieldId) => !Object.hasOwn(TEXT_COLUMNS, fieldId) && !Object.hasOwn(TIMESTAMP_COLUMNS, fieldId) && fieldId !== CASE_ID_FIELD)
+      .map((fieldId) => customField(fieldId, fieldOf(fields, fieldId) ?? null, context)),
     field_changes: changes.map((change) => ({
       field_id: change.fieldId,
       old_value: change.from === undefined ? null : JSON.stringify(change.from),
       new_value: JSON.stringify(change.to),
     })),
     alert_rules: alertRules,
-    event_date: event.changedAt.slice(0, 10),
   };
-  const custom: Record<string, unknown>[] = [];
-  for (const fieldId of Object.keys(event.fields ?? {})) {
-    const value = fieldOf(event.fields, fieldId) ?? null;
-    const system = Object.hasOwn(SYSTEM_COLUMNS, fieldId) ? SYSTEM_COLUMNS[fieldId] : undefined;
-    if (system) row[system.column] = system.timestamp ? timestamp(value) : value === null ? null : String(value);
-    else if (fieldId !== CASE_ID_FIELD) custom.push(customField(fieldId, value, context));
-  }
-  row.created_timestamp ??= null;
-  row.custom_fields = custom;
-  return row;
 }
 
-function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: LakeContext): LakeRow {
+function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: LakeContext): CaseRelatedItemEventsRow {
   const item = event.relatedItem;
   const content = (key: string) => (item?.content?.[key] ?? {}) as Record<string, unknown>;
   const comment = content("comment");
@@ -139,13 +154,12 @@ function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: La
     sla_target_field_values: Array.isArray(sla.targetFieldValues) ? sla.targetFieldValues.map(String) : [],
     custom_related_item_fields: Object.keys(custom).map((fieldId) => customField(fieldId, flattenFieldValue(custom[fieldId]?.value), context)),
     alert_rules: alertRules,
-    event_date: event.changedAt.slice(0, 10),
   };
 }
 
 /** The event's row in the lake, or undefined for event types AWS's tables have no place for. */
 export function lakeRecord(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): LakeRecord | undefined {
-  if (event.family === "CASE") return { table: "case_events", row: caseEventRow(event, changes, alertRules, context) };
-  if (event.family === "RELATED_ITEM") return { table: "case_related_item_events", row: relatedItemEventRow(event, alertRules, context) };
+  if (event.family === "CASE") return { table: caseEventsTable.name, row: caseEventRow(event, changes, alertRules, context) };
+  if (event.family === "RELATED_ITEM") return { table: caseRelatedItemEventsTable.name, row: relatedItemEventRow(event, alertRules, context) };
   return undefined;
 }
