@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertTopic } from "./infra/alertTopic";
 import { AnalyticsLake } from "./infra/analyticsLake";
-import { CaseEventConfiguration } from "./infra/caseEventConfiguration";
+import { CaseEventConfiguration } from "./infra/caseEventStream/caseEventConfiguration";
 import { loadConfig } from "./infra/config";
 import { CaseEventRule } from "./infra/eventRule";
 import { CaseOperations } from "./infra/operations";

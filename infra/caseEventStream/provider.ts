@@ -1,8 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import type { ConnectCasesClient } from "@aws-sdk/client-connectcases";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import { MAX_EVENT_FIELDS } from "../handler/constants";
+import { MAX_EVENT_FIELDS } from "../../handler/constants";
+import { type AwsIdentity, readAwsIdentity, type StackConfig } from "./awsIdentity";
+import { isNotFound, listFieldIds, withCases } from "./casesApi";
 
 /**
  * The Cases domain's event stream (PutCaseEventConfiguration) as a Pulumi resource. @pulumi/aws has
@@ -50,154 +50,10 @@ const EVENT_FIELD_LIMIT: number = MAX_EVENT_FIELDS;
 /** What the engine sends for a value not known yet (during preview); copied so the closure holds the string. */
 const UNKNOWN: string = rpc.unknownValue;
 
-/** The stack config keys of @pulumi/aws's default provider that decide who calls AWS. */
-export interface AwsIdentity {
-  profile?: string;
-  accessKey?: string;
-  secretKey?: string;
-  token?: string;
-  /** `aws:assumeRoles` (@pulumi/aws 7): assumed in order, each from the previous one's credentials. */
-  assumeRoles: {
-    roleArn: string;
-    sessionName?: string;
-    externalId?: string;
-    policy?: string;
-    policyArns?: string[];
-    sourceIdentity?: string;
-    tags?: Record<string, string>;
-    transitiveTagKeys?: string[];
-  }[];
-}
-
 /** Properties as the host passes them: with the serialized provider they were recorded with. */
 type Serialized<T> = T & { __provider?: string };
 
-/** Only `get` is used: the host's Config (cmd/dynamic-provider/config) and anything alike. */
-interface StackConfig {
-  get(key: string): string | undefined;
-}
-
-/**
- * The engine passes a dynamic provider the whole stack config, namespaced (`aws:profile`), every
- * value a string: structured values (`aws:assumeRoles`) come as JSON.
- */
-export function readAwsIdentity(config: StackConfig | undefined): AwsIdentity {
-  const value = (key: string) => {
-    const raw = config?.get(key);
-    return raw === undefined || raw === "" ? undefined : raw;
-  };
-  const assumeRoles = value("aws:assumeRoles");
-  let roles: AwsIdentity["assumeRoles"] = [];
-  if (assumeRoles !== undefined) {
-    try {
-      roles = JSON.parse(assumeRoles);
-    } catch {
-      throw new Error("config aws:assumeRoles is not JSON (set it with `pulumi config set --path 'aws:assumeRoles[0].roleArn' …`)");
-    }
-    if (!Array.isArray(roles) || roles.some((role) => typeof role?.roleArn !== "string")) {
-      throw new Error("config aws:assumeRoles must be a list of { roleArn, sessionName?, externalId?, ... }");
-    }
-  }
-  const identity = { profile: value("aws:profile"), accessKey: value("aws:accessKey"), secretKey: value("aws:secretKey"), token: value("aws:token"), assumeRoles: roles };
-  if ((identity.accessKey === undefined) !== (identity.secretKey === undefined)) {
-    throw new Error("config aws:accessKey and aws:secretKey must be set together (or neither, to use aws:profile or the environment)");
-  }
-  return identity;
-}
-
-/** Cases errors as messages naming the domain, and the permission or config key to fix. */
-export function explainCasesError(action: string, domainId: string, region: string, error: unknown): Error {
-  const name = (error as Error).name;
-  const domain = `Cases domain ${domainId} in ${region}`;
-  if (name === "ResourceNotFoundException") return new Error(`${domain} was not found: check the stack's casesDomainId and aws:region`);
-  if (name === "AccessDeniedException") {
-    return new Error(`access denied calling cases:${action} on ${domain}: the identity running \`pulumi up\` needs ` +
-      "cases:GetCaseEventConfiguration, cases:PutCaseEventConfiguration and cases:ListFields on the domain (README, Deploy)");
-  }
-  if (name === "ThrottlingException") return new Error(`cases:${action} on ${domain} was still throttled after 10 attempts; run \`pulumi up\` again`);
-  return new Error(`cases:${action} on ${domain} failed: ${(error as Error).message}`);
-}
-
 const isKnown = (value: unknown): boolean => value !== UNKNOWN && (!Array.isArray(value) || value.every(isKnown));
-
-const isNotFound = (error: unknown) => (error as Error).name === "ResourceNotFoundException";
-
-/** Static keys win, as in @pulumi/aws; else `aws:profile` (or the environment) through the SDK's own chain. */
-function staticCredentials(identity: AwsIdentity): AwsCredentialIdentity | undefined {
-  if (identity.accessKey === undefined || identity.secretKey === undefined) return undefined;
-  return { accessKeyId: identity.accessKey, secretAccessKey: identity.secretKey, sessionToken: identity.token };
-}
-
-type CasesSdk = typeof import("@aws-sdk/client-connectcases");
-
-/** Role chaining as @pulumi/aws does it: each role is assumed with the previous role's credentials. */
-async function assumeRoles(identity: AwsIdentity, region: string, sdk: CasesSdk): Promise<AwsCredentialIdentity> {
-  // The first role starts from the static keys, or from the credentials the Cases client's chain finds.
-  const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
-  let credentials: AwsCredentialIdentity | undefined = staticCredentials(identity);
-  if (!credentials) {
-    const source = new sdk.ConnectCasesClient({ region, profile: identity.profile });
-    try {
-      credentials = await source.config.credentials();
-    } finally {
-      source.destroy();
-    }
-  }
-  for (const [index, role] of identity.assumeRoles.entries()) {
-    const caller: AwsCredentialIdentity = credentials;
-    const sts = new STSClient({ region, credentials: caller });
-    try {
-      // The duration is left to STS's default (1 h): a provider call lasts seconds.
-      const { Credentials: assumed } = await sts.send(new AssumeRoleCommand({
-        RoleArn: role.roleArn,
-        RoleSessionName: role.sessionName ?? "pulumi-cases-data-streaming",
-        ExternalId: role.externalId,
-        Policy: role.policy,
-        PolicyArns: role.policyArns?.map((arn) => ({ arn })),
-        SourceIdentity: role.sourceIdentity,
-        Tags: role.tags && Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })),
-        TransitiveTagKeys: role.transitiveTagKeys,
-      }));
-      credentials = { accessKeyId: assumed!.AccessKeyId!, secretAccessKey: assumed!.SecretAccessKey!, sessionToken: assumed!.SessionToken, expiration: assumed!.Expiration };
-    } catch (error) {
-      throw new Error(`could not assume ${role.roleArn} (config aws:assumeRoles[${index}]): ${(error as Error).message}`);
-    } finally {
-      sts.destroy();
-    }
-  }
-  return credentials;
-}
-
-/** A Cases client acting as the stack's AWS identity, closed after `use`; errors explained. */
-async function withCases<T>(
-  action: string,
-  target: { domainId: string; region: string },
-  identity: AwsIdentity,
-  use: (client: ConnectCasesClient, sdk: CasesSdk) => Promise<T>,
-): Promise<T> {
-  const sdk = await import("@aws-sdk/client-connectcases");
-  const credentials = identity.assumeRoles.length > 0 ? await assumeRoles(identity, target.region, sdk) : staticCredentials(identity);
-  // Cases throttles bursts; the SDK's retries (with backoff) absorb it.
-  const client = new sdk.ConnectCasesClient({ region: target.region, profile: identity.profile, credentials, maxAttempts: 10 });
-  try {
-    return await use(client, sdk);
-  } catch (error) {
-    throw explainCasesError(action, target.domainId, target.region, error);
-  } finally {
-    client.destroy();
-  }
-}
-
-async function listFieldIds(client: ConnectCasesClient, sdk: CasesSdk, domainId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(new sdk.ListFieldsCommand({ domainId, nextToken, maxResults: 100 }));
-    for (const field of page.fields ?? []) if (field.fieldId) ids.push(field.fieldId);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return ids;
-}
 
 /** The checks that need no AWS call. */
 function inputFailures(news: CaseEventConfigurationInputs): pulumi.dynamic.CheckFailure[] {
@@ -342,16 +198,3 @@ export function caseEventConfigurationProvider(): pulumi.dynamic.ResourceProvide
   };
 }
 
-type Inputs = { [K in keyof CaseEventConfigurationInputs]: pulumi.Input<CaseEventConfigurationInputs[K]> };
-
-/** Turns on the domain's event stream with the fields the pipeline needs; undone on destroy. */
-export class CaseEventConfiguration extends pulumi.dynamic.Resource {
-  public readonly previousConfiguration!: pulumi.Output<EventBridgeSettings>;
-  public readonly fields!: pulumi.Output<string[]>;
-  /** When the stack turned the stream on (ISO-8601); the stack exports it as eventStreamEnabledAt. */
-  public readonly enabledAt!: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(caseEventConfigurationProvider(), name, { ...args, previousConfiguration: undefined, enabledAt: undefined }, opts, "cases-data-streaming", "CaseEventConfiguration");
-  }
-}
