@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { percentile } from "../local/report";
+import { percentile } from "../report/caseReport";
 import { runtimeNode } from "../local/runtimeNode";
 
 const INIT_RUNS = 7;

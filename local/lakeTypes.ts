@@ -1,24 +1,4 @@
-import type { LakeTable, LakeType } from "../analytics/lakeSchema";
-
-/** A Glue (Hive) type as DuckDB writes it: the Parquet files Athena would read from Firehose. */
-export function duckdbType(hiveType: LakeType | string): string {
-  const array = /^array<(.+)>$/.exec(hiveType);
-  if (array) return `${duckdbType(array[1])}[]`;
-  const struct = /^struct<(.+)>$/.exec(hiveType);
-  if (struct) {
-    return `STRUCT(${struct[1].split(",").map((member) => {
-      const [name, type] = member.split(":");
-      return `${name} ${duckdbType(type)}`;
-    }).join(", ")})`;
-  }
-  const scalar: Record<string, string> = { string: "VARCHAR", timestamp: "TIMESTAMP", bigint: "BIGINT", double: "DOUBLE", boolean: "BOOLEAN" };
-  if (!scalar[hiveType]) throw new Error(`no DuckDB type for the lake type ${hiveType}`);
-  return scalar[hiveType];
-}
-
-/** The table's columns and partition key as a DuckDB `read_json(columns = {...})` argument. */
-export const jsonColumns = (table: LakeTable): string =>
-  `{${[...table.columns.map((column) => `'${column.name}': '${duckdbType(column.type)}'`), `'${table.partitionKey}': 'VARCHAR'`].join(", ")}}`;
+import type { LakeTable } from "../analytics/lakeSchema";
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

@@ -4,10 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { LakeTable } from "../analytics/lakeSchema";
-import { jsonColumns } from "./lakeTypes";
-
-/** SQL text literal. */
-export const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+import { duckdbColumns, sqlText } from "../analytics/duckdb";
 
 /**
  * Writes rows as the deployed lake holds them: Parquet with the table's Glue schema, in Hive-style
@@ -21,9 +18,11 @@ export async function writeLakeRows(connection: DuckDBConnection, lakeDir: strin
   const staging = path.join(os.tmpdir(), `cases-lake-${randomUUID()}.ndjson`);
   fs.writeFileSync(staging, rows.map((row) => JSON.stringify(row)).join("\n"));
   try {
-    const columns = [...table.columns.map((column) => column.name), table.partitionKey].join(", ");
+    const typed = duckdbColumns(table);
+    const columns = typed.map(([name]) => name).join(", ");
+    const jsonColumns = typed.map(([name, type]) => `${sqlText(name)}: ${sqlText(type)}`).join(", ");
     await connection.run(
-      `COPY (SELECT ${columns} FROM read_json(${sqlText(staging)}, format = 'newline_delimited', columns = ${jsonColumns(table)})) ` +
+      `COPY (SELECT ${columns} FROM read_json(${sqlText(staging)}, format = 'newline_delimited', columns = {${jsonColumns}})) ` +
         `TO ${sqlText(path.join(lakeDir, table.name))} (FORMAT parquet, PARTITION_BY (${table.partitionKey}), APPEND, FILENAME_PATTERN 'part-{uuid}')`,
     );
   } finally {

@@ -7,7 +7,7 @@ import { type LocalBackfillResult, runLocalBackfill } from "./backfillRun";
 import { type ExistingCaseSeed, existingCaseSeeds } from "./existingCases";
 import { deliverLikeSqs, generateWorkload } from "./generate";
 import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
-import { buildReport, type CaseReport } from "./report";
+import { buildReport, type CaseReport, withDuckdbLake } from "../report";
 import { stopOnSignals } from "./shutdown";
 import type { DeliveredMessage } from "./snsStandIn";
 import { driveQueue, toMessages } from "./sqsDriver";
@@ -195,7 +195,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await local.firehose?.flush();
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     const lakeDir = ownLake ? publishLake(local.lakeDir) : local.lakeDir;
     const deadLetters = driven.deadLetters.map((message) => ({
       messageId: message.messageId,

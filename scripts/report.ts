@@ -2,8 +2,7 @@ import "../local/quietSdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { lakeDirFor } from "../local/localRun";
-import { buildReport, formatReport } from "../local/report";
-import { reportHtml } from "../local/reportHtml";
+import { buildReport, formatReport, reportHtml, withDuckdbLake } from "../report";
 import { eachFlag, UsageError } from "../cli/args";
 
 const USAGE = `Usage: npm run report -- [options]
@@ -49,7 +48,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(lakeDir)) {
     throw new Error(`no lake in ${path.relative(process.cwd(), lakeDir) || lakeDir}: ${args.lake || args.data ? "check the folder" : "run `npm start` first, or pass --lake <dir>"}`);
   }
-  const report = await buildReport(lakeDir);
+  const report = await withDuckdbLake(lakeDir, buildReport);
   if (args.html) fs.writeFileSync(args.html, await reportHtml(report, { lake: lakeDir }));
   console.log(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
 }

@@ -1,8 +1,7 @@
 import "../local/quietSdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatReport } from "../local/report";
-import { reportHtml } from "../local/reportHtml";
+import { formatReport, reportHtml } from "../report";
 import { type LocalRunResult, runLocal } from "../local/localRun";
 import { bodyFor } from "../local/snsStandIn";
 import { InputError } from "../local/eventFiles";

@@ -18,7 +18,7 @@ import { clientCredentials, LOCAL_AWS_ENV } from "../local/dynamoLocal";
 import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/existingCases";
 import { generateWorkload } from "../local/generate";
 import { type LocalPipeline, SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { buildReport } from "../local/report";
+import { buildReport, withDuckdbLake } from "../report";
 import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES, sampleDomainSeed } from "../local/sampleDomain";
 import { bodyFor } from "../local/snsStandIn";
 import { caseRows, invokeBatch, pipeline, resetPipeline, tableRows, withLake } from "./helpers/fixtures";
@@ -325,7 +325,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
 
     const byStatus: Record<string, number> = {};
     for (const c of existing) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     expect(report.casesByStatus).to.deep.equal(byStatus);
     expect(report.timeToClose.overall?.cases).to.equal(byStatus.closed);
     expect(report.openByAge.reduce((sum, bucket) => sum + bucket.cases, 0)).to.equal(15 - byStatus.closed);
@@ -361,7 +361,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     const r = await invokeBatch(local, live);
     expect(r.failedBodies).to.deep.equal([]);
     await local.firehose!.flush();
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     expect(Object.values(report.casesByStatus).reduce((sum, n) => sum + n, 0)).to.equal(14);
   });
 

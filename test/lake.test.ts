@@ -11,7 +11,8 @@ import { applyToState, fieldChanges } from "../handler/store/stateUpdate";
 import type { CaseState } from "../handler/types";
 import { clientCredentials } from "../local/dynamoLocal";
 import { FirehoseStandIn } from "../local/firehoseStandIn";
-import { openLake } from "../local/lakeReader";
+import { withDuckdbLake } from "../report";
+import { runKpis } from "../report/queryEngine";
 import { rowProblem } from "../local/lakeTypes";
 import { SAMPLE_CUSTOM_FIELDS, SAMPLE_TEMPLATES } from "../local/sampleDomain";
 import { CASE_LIFE, parseSample, sampleBody } from "./helpers/fixtures";
@@ -136,22 +137,18 @@ describe("the analytics lake", function () {
     });
 
     it("runs AWS's two published views unchanged", async () => {
-      const lake = await openLake(dir);
-      try {
+      await withDuckdbLake(dir, async (lake) => {
         for (const view of AWS_VIEWS) await lake.query(awsViewSql(view, "case_events"));
         const latest = await lake.query("SELECT case_id, event_type FROM latest_case_state");
         expect(latest).to.deep.equal([{ case_id: "0b7f3e2a-5c4d-4e1f-a2b3-c4d5e6f7a8b9", event_type: "CASE.DELETED" }]);
         const flattened = await lake.query("SELECT custom_field_name, custom_field_type FROM case_events_flattened WHERE event_type = 'CASE.CREATED' ORDER BY 1");
         expect(flattened.map((row) => `${row.custom_field_name}:${row.custom_field_type}`)).to.include.members(["Refund amount:double", "VIP customer:boolean", "Priority:string"]);
-      } finally {
-        lake.close();
-      }
+      });
     });
 
     it("answers every KPI, counting a row delivered twice once", async () => {
-      const lake = await openLake(dir);
-      try {
-        const kpis = await lake.kpis();
+      await withDuckdbLake(dir, async (lake) => {
+        const kpis = await runKpis(lake);
         expect(Object.keys(kpis)).to.deep.equal(KPI_QUERIES.map((query) => query.name));
         expect(kpis.cases_by_status).to.deep.equal([{ status: "deleted", cases: 1 }]);
         expect(kpis.events_by_type).to.deep.equal([
@@ -161,9 +158,7 @@ describe("the analytics lake", function () {
           { event_type: "CASE.UPDATED", events: 2 },
         ]);
         expect(kpis.time_to_close).to.deep.equal([{ cases: 1, median_seconds: 113_106, p90_seconds: 113_106 }]);
-      } finally {
-        lake.close();
-      }
+      });
     });
   });
 });

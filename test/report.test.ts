@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { buildReport, durationStats, percentile } from "../local/report";
+import { withDuckdbLake } from "../report";
+import { buildReport, durationStats, percentile } from "../report/caseReport";
 import { driveQueue, toMessages } from "../local/sqsDriver";
 import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody, tableRows } from "./helpers/fixtures";
 
@@ -29,7 +30,7 @@ describe("the analytics report", function () {
       variant("01-case-created.json", CASE_C, { at: "2026-11-21T09:00:00.000Z", createdAt: "2026-11-21T09:00:00.000Z" }),
     ]);
     await local.firehose!.flush();
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     expect(report).to.deep.equal({
       asOf: "2026-11-22T08:00:00.713Z",
       casesByStatus: { open: 1, closed: 1, deleted: 1 },
@@ -67,7 +68,7 @@ describe("the analytics report", function () {
       variant("01-case-created.json", CASE_C, { at: "2026-11-23T09:15:03.000Z", createdAt: "2026-11-23T09:15:03.000Z" }),
     ]);
     await local.firehose!.flush();
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     expect(report.asOf).to.equal("2026-11-23T09:15:03.000Z");
     expect(report.openByAge.map((bucket) => bucket.cases)).to.deep.equal([1, 0, 1, 0]);
   });
@@ -84,7 +85,7 @@ describe("the analytics report", function () {
     const bodies = deliverLikeSqs(generateWorkload({ cases: 150, seed: 11, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event)), 11);
     await driveQueue(toMessages(bodies), (event) => local.host.invoke(event), { batchSize: 100, concurrency: 3, maxReceiveCount: 5 });
     await local.firehose!.flush();
-    const report = await buildReport(local.lakeDir);
+    const report = await withDuckdbLake(local.lakeDir, buildReport);
     const rows = await tableRows(local);
     const states = rows.filter((row) => row.sk === "STATE" && row.statusIndexKey);
     const history = rows.filter((row) => row.sk !== "STATE");

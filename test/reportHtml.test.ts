@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { chromium } from "playwright-core";
-import type { CaseReport } from "../local/report";
-import { reportHtml } from "../local/reportHtml";
+import type { CaseReport } from "../report/caseReport";
+import { reportHtml } from "../report";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve(".local");

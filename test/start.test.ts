@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { AWS_VIEWS, awsViewSql } from "../analytics";
 import { caseEventsTable } from "../analytics/lakeSchema";
 import { InputError, loadEvents } from "../local/eventFiles";
-import { openLake } from "../local/lakeReader";
+import { withDuckdbLake } from "../report";
 import { deliverLikeSqs, generateWorkload } from "../local/generate";
 import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
 import { mostCommonDomain } from "../local/localRun";
@@ -184,16 +184,13 @@ describe("npm start", function () {
         const rows = Object.values<number>(result.summary.lake.rows).reduce((sum, count) => sum + count, 0);
         expect(rows).to.equal(result.summary.metrics.EventsStored);
         expect(fs.readdirSync(path.join(lakeDir, "case_events")).every((day) => /^event_date=\d{4}-\d{2}-\d{2}$/.test(day))).to.equal(true);
-        const lake = await openLake(lakeDir);
-        try {
+        await withDuckdbLake(lakeDir, async (lake) => {
           const columns = (await lake.query("DESCRIBE case_events")).map((column) => column.column_name);
           expect(columns).to.deep.equal([...caseEventsTable.columns.map((column) => column.name), "event_date"]);
           for (const view of AWS_VIEWS) await lake.query(awsViewSql(view, "case_events"));
           const [{ cases }] = await lake.query("SELECT count(*) AS cases FROM latest_case_state");
           expect(cases).to.equal(Object.values<number>(result.report.casesByStatus).reduce((sum, count) => sum + count, 0)).and.to.equal(60);
-        } finally {
-          lake.close();
-        }
+        });
       } finally {
         fs.rmSync(lakeDir, { recursive: true, force: true });
       }

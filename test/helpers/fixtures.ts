@@ -5,7 +5,7 @@ import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey } from "../../handler/store/tableDefinition";
 import type { CaseEvent } from "../../handler/types";
-import { type LakeConnection, openLake } from "../../local/lakeReader";
+import { type QueryEngine, withDuckdbLake } from "../../report";
 import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../../local/localPipeline";
 import { sqsRecord, toMessages } from "../../local/sqsDriver";
 
@@ -113,14 +113,9 @@ export async function tableRows(local: LocalPipeline): Promise<Record<string, an
 }
 
 /** Runs `use` on the pipeline's lake, once the Firehose stand-in has written what it holds. */
-export async function withLake<T>(local: LocalPipeline, use: (lake: LakeConnection) => Promise<T>): Promise<T> {
+export async function withLake<T>(local: LocalPipeline, use: (lake: QueryEngine) => Promise<T>): Promise<T> {
   await local.firehose!.flush();
-  const lake = await openLake(local.lakeDir);
-  try {
-    return await use(lake);
-  } finally {
-    lake.close();
-  }
+  return withDuckdbLake(local.lakeDir, use);
 }
 
 export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {

@@ -1,20 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { DUCKDB_COMPAT_FILE, KPI_QUERIES, kpiSql, readAnalyticsSql } from "../analytics";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { DUCKDB_COMPAT_FILE, readAnalyticsSql } from "../analytics";
+import { duckdbColumns, sqlText } from "../analytics/duckdb";
 import { LAKE_TABLES, type LakeTable } from "../analytics/lakeSchema";
-import { duckdbType } from "./lakeTypes";
-import { sqlText } from "./lakeWriter";
-
-export type ResultRow = Record<string, string | number | boolean | null | unknown[]>;
-
-/** The local lake opened for SQL: DuckDB, its Trino compatibility layer, one view per table. */
-export interface LakeConnection {
-  query(sql: string): Promise<ResultRow[]>;
-  /** Every KPI query of analytics/, by name. */
-  kpis(): Promise<Record<string, ResultRow[]>>;
-  close(): void;
-}
+import type { QueryEngine, ResultRow } from "./queryEngine";
 
 /** DuckDB's JS values as JSON-friendly ones: BIGINT counts as numbers, timestamps as ISO text. */
 function plain(value: unknown): ResultRow[string] {
@@ -36,27 +26,35 @@ function tableView(lakeDir: string, table: LakeTable): string {
       `hive_partitioning = true, hive_types = {'${table.partitionKey}': VARCHAR}, union_by_name = true)`;
   }
   // An empty lake still answers every query (with no rows), as an empty Athena table does.
-  const columns = [...table.columns.map((column) => `${column.name} ${duckdbType(column.type)}`), `${table.partitionKey} VARCHAR`];
-  return `CREATE TABLE ${table.name} (${columns.join(", ")})`;
+  return `CREATE TABLE ${table.name} (${duckdbColumns(table).map(([name, type]) => `${name} ${type}`).join(", ")})`;
 }
 
-export async function openLake(lakeDir: string): Promise<LakeConnection> {
+/**
+ * A lake folder (the local Firehose stand-in's, or a deployed lake's bucket synced down) opened
+ * for the lake's SQL: DuckDB in memory, the Trino compatibility layer, one view per table.
+ */
+export async function openDuckdbLake(lakeDir: string): Promise<QueryEngine> {
   const database = await DuckDBInstance.create(":memory:");
-  const connection: DuckDBConnection = await database.connect();
-  const query = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map((row) =>
-    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])) as ResultRow);
+  const connection = await database.connect();
   await connection.run(readAnalyticsSql(DUCKDB_COMPAT_FILE));
   for (const table of LAKE_TABLES) await connection.run(tableView(lakeDir, table));
   return {
-    query,
-    kpis: async () => {
-      const results: Record<string, ResultRow[]> = {};
-      for (const kpi of KPI_QUERIES) results[kpi.name] = await query(kpiSql(kpi));
-      return results;
-    },
-    close: () => {
+    description: "the lake's SQL (analytics/queries) on DuckDB over its Parquet",
+    query: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plain(value)])) as ResultRow),
+    close: async () => {
       connection.closeSync();
       database.closeSync();
     },
   };
+}
+
+/** Runs `use` on a lake folder, closing it after. */
+export async function withDuckdbLake<T>(lakeDir: string, use: (lake: QueryEngine) => Promise<T>): Promise<T> {
+  const lake = await openDuckdbLake(lakeDir);
+  try {
+    return await use(lake);
+  } finally {
+    await lake.close();
+  }
 }

@@ -1,4 +1,4 @@
-import type { CaseReport } from "../report";
+import type { CaseReport } from "../caseReport";
 import { reportCharts } from "./charts";
 import { caseKpis, periodText } from "./kpis";
 import { pageHtml } from "./page";

@@ -1,4 +1,5 @@
-import { type DurationStats, formatDuration } from "../report";
+import type { DurationStats } from "../caseReport";
+import { formatDuration } from "../textReport";
 import { durationUnit } from "./durations";
 import { idLabels } from "./ids";
 import type { ReportView } from "./reportView";

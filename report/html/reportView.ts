@@ -1,6 +1,6 @@
 import { CLOSED_STATUS } from "../../handler/constants";
 import { DELETED_STATUS_KEY } from "../../handler/store/tableDefinition";
-import type { CaseReport, DurationStats } from "../report";
+import type { CaseReport, DurationStats } from "../caseReport";
 
 /** The openByAge bucket the KPI header calls the backlog. */
 export const BACKLOG_AGE = ">= 7 days";

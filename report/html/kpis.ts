@@ -1,4 +1,4 @@
-import { formatDuration } from "../report";
+import { formatDuration } from "../textReport";
 import { BACKLOG_AGE, openCases, type ReportView } from "./reportView";
 import { formatCount, formatDay } from "./text";
 

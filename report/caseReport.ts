@@ -1,10 +1,8 @@
 import { KPI_QUERIES } from "../analytics";
-import { openLake, type ResultRow } from "./lakeReader";
+import { type QueryEngine, type ResultRow, runKpis } from "./queryEngine";
 
 /** Open-case age buckets, as the backlog query names them, in order. */
 const AGE_BUCKETS = ["< 1 day", "1-3 days", "3-7 days", ">= 7 days"];
-/** Days the text report lists; the JSON and HTML reports have them all. */
-const DAYS_SHOWN = 14;
 /** Days shown per day at most: the latest ones. */
 const MAX_REPORT_DAYS = 400;
 const DAY_MS = 86_400_000;
@@ -67,7 +65,7 @@ function everyDay(rows: ResultRow[]): CaseReport["createdVsClosedPerDay"] {
 }
 
 /** The report from the KPI queries' results (analytics/queries), as the local lake or Athena answers them. */
-export function reportFromKpis(kpis: Record<string, ResultRow[]>, asOf: string): CaseReport {
+export function reportFromKpis(kpis: Record<string, ResultRow[]>, asOf: string, engine: string): CaseReport {
   const backlog = new Map(kpis.open_backlog_by_age.map((row) => [String(row.age), number(row.cases)]));
   const overall = kpis.time_to_close[0];
   return {
@@ -83,57 +81,13 @@ export function reportFromKpis(kpis: Record<string, ResultRow[]>, asOf: string):
     openByAge: AGE_BUCKETS.map((age) => ({ age, cases: backlog.get(age) ?? 0 })),
     busiestAgents: kpis.agent_activity.map((row) => ({ agent: agentName(String(row.performer)), events: number(row.events), cases: number(row.cases) })),
     eventsByType: Object.fromEntries(kpis.events_by_type.map((row) => [String(row.event_type), number(row.events)])),
-    engine: "the lake's SQL (analytics/queries) on DuckDB over its Parquet",
+    engine,
     queries: KPI_QUERIES.length,
   };
 }
 
-/** The analytics report of a local lake folder. */
-export async function buildReport(lakeDir: string): Promise<CaseReport> {
-  const lake = await openLake(lakeDir);
-  try {
-    const [latest] = await lake.query("SELECT max(event_timestamp) AS at FROM case_events");
-    return reportFromKpis(await lake.kpis(), String(latest?.at ?? new Date(0).toISOString()));
-  } finally {
-    lake.close();
-  }
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} d`;
-}
-
-const table = (rows: string[][]) => {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")}`).join("\n");
-};
-
-const statsRows = (stats: Record<string, DurationStats>, name: (group: string) => string = (group) => group) =>
-  Object.entries(stats).map(([group, s]) => [name(group), String(s.cases), formatDuration(s.medianSeconds), formatDuration(s.p90Seconds)]);
-
-export function formatReport(report: CaseReport): string {
-  const sections = [`Case analytics (as of ${report.asOf}; ${report.queries} queries: ${report.engine})`];
-  const statuses = Object.entries(report.casesByStatus);
-  sections.push(`Cases by status\n${statuses.length ? table(statuses.map(([status, count]) => [status, String(count)])) : "  (no cases)"}`);
-  if (report.createdVsClosedPerDay.length) {
-    const shown = report.createdVsClosedPerDay.slice(-DAYS_SHOWN);
-    const earlier = report.createdVsClosedPerDay.length - shown.length;
-    sections.push(`Created vs closed per day${earlier ? ` (the latest ${DAYS_SHOWN}; ${earlier} earlier days in --json and --html)` : ""}\n` +
-      table([["day", "created", "closed"], ...shown.map((d) => [d.day, String(d.created), String(d.closed)])]));
-  }
-  const ttc = report.timeToClose;
-  const templateName = (id: string) => (report.templateNames[id] ? `${report.templateNames[id]} (${id.slice(0, 8)})` : id);
-  sections.push(ttc.overall
-    ? `Time to close (median / p90)\n${table([["", "cases", "median", "p90"], ...statsRows({ overall: ttc.overall })])}\n` +
-      `  by case reason:\n${table(statsRows(ttc.byReason))}\n  by template:\n${table(statsRows(ttc.byTemplate, templateName))}`
-    : "Time to close\n  (no closed cases)");
-  sections.push(`Open cases by age\n${table(report.openByAge.map((bucket) => [bucket.age, String(bucket.cases)]))}`);
-  if (report.busiestAgents.length) {
-    sections.push(`Busiest agents (events performed)\n${table(report.busiestAgents.slice(0, 5).map((a) => [a.agent, String(a.events)]))}`);
-  }
-  const types = Object.entries(report.eventsByType);
-  if (types.length) sections.push(`Events by type\n${table(types.map(([type, count]) => [type, String(count)]))}`);
-  return sections.join("\n\n");
+/** The case-performance report, from the lake's KPI queries on any engine. */
+export async function buildReport(engine: QueryEngine): Promise<CaseReport> {
+  const [latest] = await engine.query("SELECT max(event_timestamp) AS at FROM case_events");
+  return reportFromKpis(await runKpis(engine), String(latest?.at ?? new Date(0).toISOString()), engine.description);
 }
