@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { parseStackConfig } from "../config/stackConfig";
-import { folderSize } from "../local/artifact";
+import { folderSize } from "../local/lambda/artifact";
 import { LOCAL_STACK_CONFIG, type LocalPipeline } from "../local/localPipeline";
-import { driveQueue, toMessages } from "../local/sqsDriver";
+import { driveQueue, toMessages } from "../local/lambda/sqsDriver";
 import { type Measured, measured } from "./measured";
 
 const defaults = parseStackConfig((key) => LOCAL_STACK_CONFIG[key]);

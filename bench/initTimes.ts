@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
 import { percentile } from "../report/caseReport";
-import { runtimeNode } from "../local/runtimeNode";
+import { runtimeNode } from "../local/lambda/runtimeNode";
 
 const INIT_RUNS = 7;
 

@@ -1,4 +1,4 @@
-import { ConsumedCapacity } from "../local/faultProxy";
+import { ConsumedCapacity } from "../local/aws/faultProxy";
 import type { LocalPipeline } from "../local/localPipeline";
 import { cpuMeter } from "./processCpu";
 

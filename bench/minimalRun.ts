@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { LOCAL_AWS_ENV } from "../local/dynamoLocal";
+import { LOCAL_AWS_ENV } from "../local/aws/dynamoLocal";
 import type { LocalPipeline } from "../local/localPipeline";
-import { runtimeNode } from "../local/runtimeNode";
+import { runtimeNode } from "../local/lambda/runtimeNode";
 import { type Measured, measured } from "./measured";
 
 /** Requests in flight for the minimal client: about what 5 invocations of 100 records keep busy. */

@@ -1,10 +1,11 @@
-import "../local/quietSdk";
+import "../cli/quietSdk";
 import * as path from "node:path";
 import { RUNTIME_PROVIDED_PACKAGES } from "../infra/processor";
-import { folderSize } from "../local/artifact";
-import { deliverLikeSqs, generateWorkload } from "../local/generate";
-import { runtimeModulesDir } from "../local/lambdaHost";
-import { SAMPLE_DOMAIN_ID, startLocalPipeline } from "../local/localPipeline";
+import { folderSize } from "../local/lambda/artifact";
+import { deliverLikeSqs, generateWorkload } from "../local/workload/generate";
+import { runtimeModulesDir } from "../local/lambda/lambdaHost";
+import { startLocalPipeline } from "../local/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
 import { writeUnits } from "../handler/store/itemSize";
 import { monthlyCost, type Usage } from "./cost";
 import { type HandlerRun, runHandler, STACK_BATCH_SIZE, STACK_CONCURRENCY } from "./handlerRun";

@@ -3,8 +3,9 @@ import { ratesAt } from "../backfill/quotas";
 import { runBackfill } from "../backfill/run";
 import { DEFAULT_EVENT_FIELDS } from "../config/stackConfig";
 import { readSettings } from "../handler/settings";
-import { clientCredentials } from "./dynamoLocal";
-import { DEFAULT_STREAM_START, type ExistingCaseSeed, seedExistingCases } from "./existingCases";
+import { clientCredentials } from "./aws/dynamoLocal";
+import { type ExistingCaseSeed, seedExistingCases } from "./workload/existingCases";
+import { DEFAULT_STREAM_START } from "./workload/timeline";
 import type { LocalPipeline } from "./localPipeline";
 
 export interface LocalBackfillResult {

@@ -4,28 +4,23 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as fs from "node:fs";
 import { caseEventsTable, caseRelatedItemEventsTable } from "../analytics/lakeSchema";
 import { HandlerEnv } from "../handler/settings";
-import { type LambdaArtifact, writeLambdaArtifact } from "./artifact";
-import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, recreateCaseTable, startDynamoLocal } from "./dynamoLocal";
-import { CasesStandIn } from "./casesStandIn";
-import { FaultProxy } from "./faultProxy";
-import { FirehoseStandIn } from "./firehoseStandIn";
-import { LambdaHost } from "./lambdaHost";
-import { synthesizeProgram } from "./program";
-import { runtimeNode } from "./runtimeNode";
-import { sampleDomainSeed } from "./sampleDomain";
-import { SnsStandIn } from "./snsStandIn";
-
-/** The domain of the sample events in events/: the local stack is configured for it. */
-export const SAMPLE_DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
+import { type LambdaArtifact, writeLambdaArtifact } from "./lambda/artifact";
+import { clientCredentials, type DynamoLocal, ensureCaseTable, LOCAL_AWS_ENV, recreateCaseTable, startDynamoLocal } from "./aws/dynamoLocal";
+import { CasesStandIn } from "./aws/cases/casesStandIn";
+import { FaultProxy } from "./aws/faultProxy";
+import { FirehoseStandIn } from "./aws/firehose/firehoseStandIn";
+import { LambdaHost } from "./lambda/lambdaHost";
+import { synthesizeProgram } from "./lambda/program";
+import { runtimeNode } from "./lambda/runtimeNode";
+import { SAMPLE_DOMAIN_ID, sampleDomainSeed } from "./workload/sampleDomain";
+import { SnsStandIn } from "./aws/snsStandIn";
+import { newRunDir } from "./paths";
 
 /** Stack config of the local runs: the same keys a real stack sets with `pulumi config set`. */
 export const LOCAL_STACK_CONFIG: Record<string, string> = {
   casesDomainId: SAMPLE_DOMAIN_ID,
   casesAlertEmail: "case-alerts@example.com",
 };
-
-/** The local runs' working area (ignored by git): one folder per run inside, plus the published lake. */
-export const LOCAL_WORK_DIR = path.resolve(".local");
 
 export interface LocalPipelineOptions {
   /** Stack config the program is run with (default LOCAL_STACK_CONFIG). */
@@ -78,9 +73,7 @@ export async function buildLocalArtifact(stackConfig: Record<string, string>, wo
  * Firehose streams writing Parquet; the function's deployed artifact in Lambda-like processes.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
-  fs.mkdirSync(LOCAL_WORK_DIR, { recursive: true });
-  // Its own folder, so any number of runs and test processes can share a checkout.
-  const workDir = fs.mkdtempSync(path.join(LOCAL_WORK_DIR, "run-"));
+  const workDir = newRunDir();
   const removeWorkDir = { stop: async () => fs.rmSync(workDir, { recursive: true, force: true }) };
   const started: { stop(): Promise<void> }[] = [removeWorkDir];
   const start = async <T extends { stop(): Promise<void> }>(service: Promise<T>): Promise<T> => {

@@ -2,15 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Metric } from "../handler/metrics";
 import { arnParts } from "../handler/parse";
-import { type InputEvent, loadEvents, type MalformedInput } from "./eventFiles";
+import { type InputEvent, loadEvents, type MalformedInput } from "./workload/eventFiles";
+import { SAMPLE_DOMAIN_ID } from "./workload/sampleDomain";
 import { type LocalBackfillResult, runLocalBackfill } from "./backfillRun";
-import { type ExistingCaseSeed, existingCaseSeeds } from "./existingCases";
-import { deliverLikeSqs, generateWorkload } from "./generate";
-import { LOCAL_STACK_CONFIG, LOCAL_WORK_DIR, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "./localPipeline";
+import { type ExistingCaseSeed, existingCaseSeeds } from "./workload/existingCases";
+import { deliverLikeSqs, generateWorkload } from "./workload/generate";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "./localPipeline";
+import { lakeDirFor, publishLake } from "./paths";
 import { buildReport, type CaseReport, withDuckdbLake } from "../report";
 import { stopOnSignals } from "./shutdown";
-import type { DeliveredMessage } from "./snsStandIn";
-import { driveQueue, toMessages } from "./sqsDriver";
+import type { DeliveredMessage } from "./aws/snsStandIn";
+import { driveQueue, toMessages } from "./lambda/sqsDriver";
 import type { StartOptions } from "./startOptions";
 
 /** The handler's own EMF metrics, summed over the run. */
@@ -18,9 +20,6 @@ const COUNTED_METRICS = [
   Metric.EventsStored, Metric.DuplicatesSkipped, Metric.OutOfOrderEvents, Metric.AlertsSent, Metric.AlertsFailed,
   Metric.InvalidEvents, Metric.FailedRecords, Metric.LakeRowsSent, Metric.LakeRowsFailed,
 ] as const;
-
-/** Where a run publishes its lake when no --lake or --data is given: what `npm run report` reads. */
-export const PUBLISHED_LAKE_DIR = path.join(LOCAL_WORK_DIR, "lake");
 
 export interface DeadLetter {
   messageId: string;
@@ -134,21 +133,6 @@ function logCollector() {
     }
   };
   return { metrics, refusals, onLog };
-}
-
-/** `--lake`, else next to the kept DynamoDB data (`--data`), else `.local/lake`. */
-export const lakeDirFor = (options: Pick<StartOptions, "lake" | "data">): string =>
-  path.resolve(options.lake ?? (options.data ? path.join(options.data, "lake") : PUBLISHED_LAKE_DIR));
-
-/** Replaces the published lake with this run's, so `npm run report` reads the latest run. */
-function publishLake(from: string): string {
-  const staging = `${PUBLISHED_LAKE_DIR}.${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  if (fs.existsSync(from)) fs.renameSync(from, staging);
-  else fs.mkdirSync(staging, { recursive: true });
-  fs.rmSync(PUBLISHED_LAKE_DIR, { recursive: true, force: true });
-  fs.renameSync(staging, PUBLISHED_LAKE_DIR);
-  return PUBLISHED_LAKE_DIR;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { domainIdFlag, eachFlag, numberFlag, UsageError } from "../cli/args";
 import { defaultOf } from "../config/stackConfig";
+import { DEFAULT_HTML_FILE } from "./paths";
 
 export interface StartOptions {
   events?: string;
@@ -59,9 +60,6 @@ Output:
   -h, --help            show this help
 `;
 
-/** A bad command-line argument: the CLIs print it with the usage and exit 2. */
-/** Inside the ignored .local/, so the default never adds a file to the repository. */
-export const DEFAULT_HTML_FILE = path.join(".local", "report.html");
 
 /** Paths are checked before anything runs: a bad one must not cost a whole run. */
 export function checkPaths(options: Pick<StartOptions, "html" | "events">): void {

@@ -1,4 +1,4 @@
-import "../local/quietSdk";
+import "../cli/quietSdk";
 import {
   BACKFILL_USAGE,
   BackfillConfigError,

@@ -1,7 +1,7 @@
-import "../local/quietSdk";
+import "../cli/quietSdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lakeDirFor } from "../local/localRun";
+import { lakeDirFor } from "../local/paths";
 import { buildReport, formatReport, reportHtml, withDuckdbLake } from "../report";
 import { eachFlag, UsageError } from "../cli/args";
 

@@ -1,10 +1,10 @@
-import "../local/quietSdk";
+import "../cli/quietSdk";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatReport, reportHtml } from "../report";
 import { type LocalRunResult, runLocal } from "../local/localRun";
-import { bodyFor } from "../local/snsStandIn";
-import { InputError } from "../local/eventFiles";
+import { bodyFor } from "../local/aws/snsStandIn";
+import { InputError } from "../local/workload/eventFiles";
 import { checkPaths, parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
 
 /** Alert emails printed in full; the rest are counted. */

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
-import { folderSize } from "../local/artifact";
-import { seededRandom, shuffle } from "../local/random";
-import { bodyFor } from "../local/snsStandIn";
+import { folderSize } from "../local/lambda/artifact";
+import { seededRandom, shuffle } from "../local/workload/random";
+import { bodyFor } from "../local/aws/snsStandIn";
 import {
   CASE_LIFE,
   caseRows,

@@ -13,14 +13,15 @@ import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE } from "../handler/constants";
 import { HandlerEnv } from "../handler/settings";
 import type { CaseEvent } from "../handler/types";
 import { runLocalBackfill } from "../local/backfillRun";
-import type { AuditEventSeed, CaseSeed } from "../local/casesStandIn";
-import { clientCredentials, LOCAL_AWS_ENV } from "../local/dynamoLocal";
-import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/existingCases";
-import { generateWorkload } from "../local/generate";
-import { type LocalPipeline, SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import type { AuditEventSeed, CaseSeed } from "../local/aws/cases/casesStandIn";
+import { clientCredentials, LOCAL_AWS_ENV } from "../local/aws/dynamoLocal";
+import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../local/workload/existingCases";
+import { generateWorkload } from "../local/workload/generate";
+import { type LocalPipeline } from "../local/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
 import { buildReport, withDuckdbLake } from "../report";
-import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES, sampleDomainSeed } from "../local/sampleDomain";
-import { bodyFor } from "../local/snsStandIn";
+import { SAMPLE_INSTANCE_ARN, SAMPLE_TEMPLATES, sampleDomainSeed } from "../local/workload/sampleDomain";
+import { bodyFor } from "../local/aws/snsStandIn";
 import { caseRows, invokeBatch, pipeline, resetPipeline, tableRows, withLake } from "./helpers/fixtures";
 
 /** The stream was turned on here: the seeded cases' audit trails all end before it. */

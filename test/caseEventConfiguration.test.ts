@@ -6,8 +6,8 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { expect } from "chai";
 import { readAwsIdentity } from "../infra/caseEventStream/awsIdentity";
 import { explainCasesError } from "../infra/caseEventStream/casesApi";
-import { type CasesStandIn, startCasesStandIn } from "../local/casesStandIn";
-import { synthesizeProgram } from "../local/program";
+import { type CasesStandIn, startCasesStandIn } from "../local/aws/cases/casesStandIn";
+import { synthesizeProgram } from "../local/lambda/program";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 import { type Properties, type ProviderHost, secret, startProviderHost } from "./helpers/providerHost";
 

@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-connectcases";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import { expect } from "chai";
-import { type CasesStandIn, LIMITS, startCasesStandIn } from "../local/casesStandIn";
+import { type CasesStandIn, LIMITS, startCasesStandIn } from "../local/aws/cases/casesStandIn";
 
 const USER = "arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1";
 const ROLE = "arn:aws:iam::111122223333:role/cases-reader";

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { PLACEHOLDERS } from "../config/readers";
 import { parseStackConfig, type StackConfig } from "../config/stackConfig";
 import { loadConfig } from "../infra/config";
-import { setStackConfig } from "../local/pulumiMocks";
+import { setStackConfig } from "../local/lambda/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 const VALID = { casesDomainId: "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b", casesAlertEmail: "oncall@example.com" };

@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { DEFAULT_ALERT_RULES, matchingRules } from "../handler/alerts/alertRules";
 import { relatedCountAttribute } from "../handler/store/stateUpdate";
 import type { CaseEvent } from "../handler/types";
-import type { Fault } from "../local/faultProxy";
-import { deliverLikeSqs, generateWorkload } from "../local/generate";
-import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
-import { seededRandom } from "../local/random";
-import { bodyFor } from "../local/snsStandIn";
-import { driveQueue, toMessages } from "../local/sqsDriver";
+import type { Fault } from "../local/aws/faultProxy";
+import { deliverLikeSqs, generateWorkload } from "../local/workload/generate";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
+import { seededRandom } from "../local/workload/random";
+import { bodyFor } from "../local/aws/snsStandIn";
+import { driveQueue, toMessages } from "../local/lambda/sqsDriver";
 import { caseRows, parseSample, resetPipeline, sampleBody } from "./helpers/fixtures";
 
 const FAULT_RATE = 0.05;

@@ -6,8 +6,8 @@ import { historyRow } from "../handler/store/historyRow";
 import { stateUpdate } from "../handler/store/stateUpdate";
 import { createCaseStore } from "../handler/store/caseStore";
 import { stateKey } from "../handler/store/tableDefinition";
-import { clientCredentials } from "../local/dynamoLocal";
-import { bodyFor } from "../local/snsStandIn";
+import { clientCredentials } from "../local/aws/dynamoLocal";
+import { bodyFor } from "../local/aws/snsStandIn";
 import { caseRows, forCase, invokeBatch, logs, parseSample, pipeline, resetPipeline, SAMPLE_CASE_ID, sampleBody, sampleEvent, sampleWith, storeWithAlertStillOwned, withLake } from "./helpers/fixtures";
 
 /** A CASE.CREATED of its own case, with a title of our choosing. */

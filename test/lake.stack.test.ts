@@ -3,8 +3,8 @@ import { AWS_TABLE_PLACEHOLDER, AWS_VIEWS, awsViewSql, KPI_QUERIES, kpiSql } fro
 import { LAKE_TABLES } from "../analytics/lakeSchema";
 import { lakeLifecycleRules } from "../infra/lakeBucket";
 import { stackScopedName } from "../infra/naming";
-import { synthesizeProgram } from "../local/program";
-import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/pulumiMocks";
+import { synthesizeProgram } from "../local/lambda/program";
+import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/lambda/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 import { evaluateIdentityPolicies, type IamRequest, isAllowed, type PolicyDocument } from "./helpers/iamPolicy";
 

@@ -9,12 +9,12 @@ import { SNAPSHOT_EVENT_PREFIX } from "../backfill/caseEvents";
 import { type LakeContext, type LakeRecord, lakeRecord } from "../handler/lake/lakeRow";
 import { applyToState, fieldChanges } from "../handler/store/stateUpdate";
 import type { CaseState } from "../handler/types";
-import { clientCredentials } from "../local/dynamoLocal";
-import { FirehoseStandIn } from "../local/firehoseStandIn";
+import { clientCredentials } from "../local/aws/dynamoLocal";
+import { FirehoseStandIn } from "../local/aws/firehose/firehoseStandIn";
 import { withDuckdbLake } from "../report";
 import { runKpis } from "../report/queryEngine";
-import { rowProblem } from "../local/lakeTypes";
-import { SAMPLE_CUSTOM_FIELDS, SAMPLE_TEMPLATES } from "../local/sampleDomain";
+import { rowProblem } from "../local/aws/firehose/formatConversion";
+import { SAMPLE_CUSTOM_FIELDS, SAMPLE_TEMPLATES } from "../local/workload/sampleDomain";
 import { CASE_LIFE, parseSample, sampleBody } from "./helpers/fixtures";
 import { assertTrinoSyntax } from "./helpers/trinoSql";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { alarmNamePrefix } from "../infra/operations";
-import { synthesizeProgram } from "../local/program";
-import { LAKELESS_STACK_CONFIG, type RecordingMocks, synthesizeInChildProcess } from "../local/pulumiMocks";
+import { synthesizeProgram } from "../local/lambda/program";
+import { LAKELESS_STACK_CONFIG, type RecordingMocks, synthesizeInChildProcess } from "../local/lambda/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 
 type MetricRow = [string, string, ...unknown[]];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { isInvalidEvent } from "../handler/errors";
 import { eventFamily, flattenFieldValue, parseCaseEvent } from "../handler/parse";
-import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
 import { parseSample, SAMPLE_CASE_ID, sampleBody, sampleEvent, sampleWith } from "./helpers/fixtures";
 
 const reasonFor = (body: string) => {

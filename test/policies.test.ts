@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { synthesizeProgram } from "../local/program";
-import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/pulumiMocks";
+import { synthesizeProgram } from "../local/lambda/program";
+import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../local/lambda/pulumiMocks";
 import { TEST_STACK_CONFIG } from "./helpers/fixtures";
 import { type IamRequest, isAllowed, type PolicyDocument, type RequestPrincipal } from "./helpers/iamPolicy";
 

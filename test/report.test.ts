@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { deliverLikeSqs, generateWorkload } from "../local/generate";
-import { SAMPLE_DOMAIN_ID } from "../local/localPipeline";
+import { deliverLikeSqs, generateWorkload } from "../local/workload/generate";
+import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
 import { withDuckdbLake } from "../report";
 import { buildReport, durationStats, percentile } from "../report/caseReport";
-import { driveQueue, toMessages } from "../local/sqsDriver";
+import { driveQueue, toMessages } from "../local/lambda/sqsDriver";
 import { CASE_LIFE, forCase, invokeBatch, resetPipeline, sampleBody, tableRows } from "./helpers/fixtures";
 
 const CASE_B = "b0000000-0000-4000-8000-00000000000b";

@@ -3,8 +3,8 @@ import { HandlerEnv } from "../handler/settings";
 import { parseStackConfig } from "../config/stackConfig";
 import { stackScopedName } from "../infra/naming";
 import { functionEnvironment } from "../infra/processor";
-import { synthesizeProgram } from "../local/program";
-import type { RecordingMocks, RegisteredResource } from "../local/pulumiMocks";
+import { synthesizeProgram } from "../local/lambda/program";
+import type { RecordingMocks, RegisteredResource } from "../local/lambda/pulumiMocks";
 import { matchesPattern } from "./helpers/eventPattern";
 import { CASE_LIFE, sampleEvent, TEST_STACK_CONFIG } from "./helpers/fixtures";
 

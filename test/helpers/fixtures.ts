@@ -6,8 +6,9 @@ import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey } from "../../handler/store/tableDefinition";
 import type { CaseEvent } from "../../handler/types";
 import { type QueryEngine, withDuckdbLake } from "../../report";
-import { LOCAL_STACK_CONFIG, type LocalPipeline, SAMPLE_DOMAIN_ID, startLocalPipeline } from "../../local/localPipeline";
-import { sqsRecord, toMessages } from "../../local/sqsDriver";
+import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../local/localPipeline";
+import { SAMPLE_DOMAIN_ID } from "../../local/workload/sampleDomain";
+import { sqsRecord, toMessages } from "../../local/lambda/sqsDriver";
 
 /** One stack config for the whole test run (the program is synthesized once per process). */
 export const TEST_STACK_CONFIG: Record<string, string> = {

@@ -1,4 +1,4 @@
-import "../../local/quietSdk";
+import "../../cli/quietSdk";
 import { stopPipeline } from "./fixtures";
 
 /** The shared DynamoDB Local and function process end with the run. */

@@ -7,7 +7,7 @@ import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import * as emptyProto from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { runtimeNode } from "../../local/runtimeNode";
+import { runtimeNode } from "../../local/lambda/runtimeNode";
 
 /**
  * Pulumi's own dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`, the process the engine

@@ -1,16 +1,14 @@
-import { CLOSED_STATUS } from "../handler/constants";
-import type { AuditEventSeed, CaseSeed, CasesStandIn, FieldValueSeed } from "./casesStandIn";
-import { DEFAULT_WORKLOAD_END } from "./generate";
+import { CLOSED_STATUS } from "../../handler/constants";
+import type { AuditEventSeed, CaseSeed, CasesStandIn, FieldValueSeed } from "../aws/cases/casesStandIn";
 import { pick, type Random, seededRandom, uuid } from "./random";
 import {
   SAMPLE_AGENT_ROLE as AGENT_ROLE,
   SAMPLE_AGENTS as AGENTS,
   SAMPLE_CUSTOM_FIELDS,
   SAMPLE_PRIORITIES as PRIORITIES,
-  SAMPLE_REASONS as REASONS,
   SAMPLE_TEMPLATES,
-  SAMPLE_TITLES as TITLES,
 } from "./sampleDomain";
+import { DAY, DEFAULT_STREAM_START, HOUR, MINUTE, openingFields } from "./timeline";
 
 /**
  * Cases a domain held before the stack turned its event stream on, for the local Cases stand-in:
@@ -40,11 +38,6 @@ export interface ExistingCase {
   auditEvents: number;
 }
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** The generated workload's default window (local/generate.ts): the stream starts where it starts. */
-export const DEFAULT_STREAM_START = new Date(DEFAULT_WORKLOAD_END.getTime() - 14 * DAY);
 
 const [PRIORITY, REFUND, VIP] = SAMPLE_CUSTOM_FIELDS.map((field) => field.id);
 
@@ -56,14 +49,7 @@ function existingCase(random: Random, streamStart: number, weeks: number): { see
   const createdAt = streamStart - DAY - random() * (weeks * 7 - 1) * DAY;
   const templateId = pick(random, SAMPLE_TEMPLATES).templateId;
   let agent = pick(random, AGENTS);
-  const fields: Record<string, FieldValueSeed> = {
-    status: "open",
-    title: pick(random, TITLES),
-    case_reason: pick(random, REASONS),
-    reference_number: String(10_000_000 + Math.floor(random() * 89_999_999)),
-    assigned_user: { userArn: agent },
-    [PRIORITY]: pick(random, PRIORITIES),
-  };
+  const fields = openingFields(random, agent);
   if (templateId === SAMPLE_TEMPLATES[1].templateId) {
     fields[REFUND] = Math.round(random() * 20_000) / 100;
     fields[VIP] = random() < 0.2;

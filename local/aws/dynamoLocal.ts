@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { CreateTableCommand, type CreateTableInput, DeleteTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { caseTableDefinition as definition, caseTableKeyAttributes } from "../handler/store/tableDefinition";
+import { caseTableDefinition as definition, caseTableKeyAttributes } from "../../handler/store/tableDefinition";
 
 /** DynamoDB Local accepts any credentials; these only keep the SDK from looking for real ones. */
 export const LOCAL_AWS_ENV = {

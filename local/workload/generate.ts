@@ -1,18 +1,16 @@
-import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../handler/constants";
+import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE, CLOSED_STATUS } from "../../handler/constants";
 import { pick, type Random, seededRandom, shuffle, uuid } from "./random";
-import { toWireValue } from "./cases/model";
+import { toWireValue } from "../aws/cases/model";
 import type { ExistingCase } from "./existingCases";
 import {
   SAMPLE_ACCOUNT as ACCOUNT,
   SAMPLE_AGENT_ROLE,
   SAMPLE_AGENTS as AGENTS,
-  SAMPLE_CUSTOM_FIELDS,
   SAMPLE_INSTANCE_ARN as INSTANCE,
   SAMPLE_PRIORITIES as PRIORITIES,
-  SAMPLE_REASONS as REASONS,
   SAMPLE_TEMPLATES,
-  SAMPLE_TITLES as TITLES,
 } from "./sampleDomain";
+import { DAY, DEFAULT_WORKLOAD_DAYS, DEFAULT_WORKLOAD_END, HOUR, MINUTE, openingFields, PRIORITY_FIELD as PRIORITY } from "./timeline";
 
 export interface WorkloadOptions {
   cases: number;
@@ -27,12 +25,6 @@ export interface WorkloadOptions {
 
 const REGION = "us-east-1";
 const TEMPLATES = SAMPLE_TEMPLATES.map((template) => template.templateId);
-const PRIORITY = SAMPLE_CUSTOM_FIELDS[0].id;
-export const DEFAULT_WORKLOAD_END = new Date("2026-11-20T18:00:00.000Z");
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 interface SimCase {
   caseId: string;
@@ -76,7 +68,7 @@ export interface GeneratedEvent {
 export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
   const random = seededRandom(options.seed);
   const end = (options.end ?? DEFAULT_WORKLOAD_END).getTime();
-  const start = end - (options.days ?? 14) * DAY;
+  const start = end - (options.days ?? DEFAULT_WORKLOAD_DAYS) * DAY;
   const events: { at: number; event: Record<string, unknown>; source: string }[] = [];
 
   for (let n = 0; n < options.cases; n++) {
@@ -86,14 +78,7 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
       caseId: uuid(random),
       templateId: pick(random, TEMPLATES),
       createdAt: new Date(at).toISOString(),
-      fields: {
-        status: { value: { stringValue: "open" } },
-        title: { value: { stringValue: pick(random, TITLES) } },
-        case_reason: { value: { stringValue: pick(random, REASONS) } },
-        reference_number: { value: { stringValue: String(10_000_000 + Math.floor(random() * 89_999_999)) } },
-        [PRIORITY]: { value: { stringValue: pick(random, PRIORITIES) } },
-        assigned_user: { value: { userArnValue: agent } },
-      },
+      fields: Object.fromEntries(Object.entries(openingFields(random, agent)).map(([id, value]) => [id, { value: toWireValue(value) }])),
     };
     let step = 0;
     const source = (eventType: string) => `generated case ${n + 1}, step ${++step} (${eventType})`;

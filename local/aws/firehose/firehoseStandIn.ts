@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import type { LakeTable } from "../analytics/lakeSchema";
-import { writeLakeRows } from "./lakeWriter";
-import { rowProblem } from "./lakeTypes";
-import { type LocalServer, startLocalServer } from "./localServer";
+import type { LakeTable } from "../../../analytics/lakeSchema";
+import { writeLakeRows } from "./parquetWriter";
+import { rowProblem } from "./formatConversion";
+import { type LocalServer, startLocalServer } from "../localServer";
 
 /** Like format conversion: one JSON object per record (a trailing newline is allowed). */
 function parseRecord(data: Buffer): Record<string, unknown> {

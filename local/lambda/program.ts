@@ -19,7 +19,7 @@ export function synthesizeProgram(config: Record<string, string>): Promise<Synth
   }
   synthesized ??= { config: key, program: failFastOnRejection(async () => {
     const mocks = useMocks(config);
-    const program: Record<string, pulumi.Output<unknown>> = await import("../index");
+    const program: Record<string, pulumi.Output<unknown>> = await import("../../index");
     const outputs: Record<string, unknown> = {};
     for (const [name, output] of Object.entries(program)) outputs[name] = await promiseOf(output);
     // Resources created inside apply() callbacks register a turn after the outputs resolve.

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { LakeTable } from "../analytics/lakeSchema";
-import { duckdbColumns, sqlText } from "../analytics/duckdb";
+import type { LakeTable } from "../../../analytics/lakeSchema";
+import { duckdbColumns, sqlText } from "../../../analytics/duckdb";
 
 /**
  * Writes rows as the deployed lake holds them: Parquet with the table's Glue schema, in Hive-style

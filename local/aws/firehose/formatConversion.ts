@@ -1,4 +1,4 @@
-import type { LakeTable } from "../analytics/lakeSchema";
+import type { LakeTable } from "../../../analytics/lakeSchema";
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

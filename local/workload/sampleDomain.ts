@@ -1,4 +1,4 @@
-import type { DomainSeed } from "./casesStandIn";
+import type { DomainSeed } from "../aws/cases/casesStandIn";
 
 /**
  * The Cases domain the sample events and the generated workload belong to: its templates and
@@ -6,6 +6,8 @@ import type { DomainSeed } from "./casesStandIn";
  * as they would from a real domain.
  */
 export const SAMPLE_ACCOUNT = "111122223333";
+/** The domain of the sample events in events/: the local stack is configured for it. */
+export const SAMPLE_DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
 export const SAMPLE_INSTANCE_ARN = `arn:aws:connect:us-east-1:${SAMPLE_ACCOUNT}:instance/9b2e4c6a-1d3f-4a5b-8c7d-0e1f2a3b4c5d`;
 /** The IAM role the agents' changes are made with. */
 export const SAMPLE_AGENT_ROLE = `arn:aws:iam::${SAMPLE_ACCOUNT}:role/ConnectAgentWorkspace`;

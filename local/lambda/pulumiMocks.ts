@@ -155,7 +155,7 @@ export function synthesizeInChildProcess(config: Record<string, string>): Promis
       process.stdout.write(${JSON.stringify(RECORD_LINE)} + JSON.stringify({ resources, outputs }) + "\\n", () => process.exit(0));
     }, (error) => { console.error(error); process.exit(1); });`;
     execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script],
-      { cwd: path.resolve(__dirname, ".."), maxBuffer: 256 * 1024 * 1024 },
+      { cwd: path.resolve(__dirname, "..", ".."), maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const line = stdout.split("\n").find((candidate) => candidate.startsWith(RECORD_LINE));
         if (error || !line) return reject(new Error(`the program did not run with ${key}: ${error?.message ?? ""}\n${stderr}`));

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import type { EventBridgeConfiguration } from "@aws-sdk/client-connectcases";
-import { CasesApiError, notFound, validation } from "./cases/errors";
-import { type CasesOperation, type CasesRequest, type FaultRule, type RateLimit, RequestGate } from "./cases/gate";
-import { type AuditEventSeed, type CaseSeed, type DomainSeed, SYSTEM_FIELDS, type StoredDomain } from "./cases/model";
-import { OPERATIONS } from "./cases/operations";
-import { type AssumedRole, assumeRole } from "./cases/sts";
-import { type LocalServer, startLocalServer } from "./localServer";
+import { CasesApiError, notFound, validation } from "./errors";
+import { type CasesOperation, type CasesRequest, type FaultRule, type RateLimit, RequestGate } from "./gate";
+import { type AuditEventSeed, type CaseSeed, type DomainSeed, SYSTEM_FIELDS, type StoredDomain } from "./model";
+import { OPERATIONS } from "./operations";
+import { type AssumedRole, assumeRole } from "./sts";
+import { type LocalServer, startLocalServer } from "../localServer";
 
-export type { CasesOperation, CasesRequest, FaultRule, RateLimit } from "./cases/gate";
-export type { AuditEventSeed, CaseSeed, DomainSeed, FieldSeed, FieldValueSeed, TemplateSeed } from "./cases/model";
-export type { AssumedRole } from "./cases/sts";
-export { LIMITS } from "./cases/operations";
+export type { CasesOperation, CasesRequest, FaultRule, RateLimit } from "./gate";
+export type { AuditEventSeed, CaseSeed, DomainSeed, FieldSeed, FieldValueSeed, TemplateSeed } from "./model";
+export type { AssumedRole } from "./sts";
+export { LIMITS } from "./operations";
 
 /**
  * A local Amazon Connect Cases API: the REST-JSON protocol the real `ConnectCasesClient` speaks
