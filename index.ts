@@ -3,7 +3,7 @@
  * EventBridge rule (this domain only) -> SQS (SSE, DLQ) -> Lambda -> DynamoDB (case state + event
  * history), SNS alerts (email + any subscriber) and the analytics lake (Firehose -> S3 Parquet,
  * Glue, Athena), watched by alarms and a dashboard.
- * Configuration: infra/config.ts; README for the keys.
+ * Configuration: config/stackConfig.ts (one row per key); README, Configuration.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

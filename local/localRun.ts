@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Metric } from "../handler/metrics";
 import { arnParts } from "../handler/parse";

@@ -48,11 +48,17 @@ function readEntry(params: URLSearchParams, prefix: string): Entry {
   return entry;
 }
 
+/** A message's size as SNS limits it: its body and its attributes' names, types and values. */
+const messageBytes = (entry: Entry) =>
+  Buffer.byteLength(entry.Message ?? "") +
+  Object.entries(entry.attributes).reduce((sum, [name, value]) =>
+    sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""), 0);
+
 /** The checks SNS makes on one message (subject, body, structure, attributes). */
 export function validateEntry(entry: Entry): DeliveredMessage {
   const message = entry.Message ?? "";
   if (message.length === 0) throw new SnsError("InvalidParameter", "Invalid parameter: Empty message");
-  if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) throw new SnsError("InvalidParameter", "Invalid parameter: Message too long");
+  if (messageBytes(entry) > MAX_MESSAGE_BYTES) throw new SnsError("InvalidParameter", "Invalid parameter: Message too long");
   const subject = entry.Subject;
   if (subject !== undefined) {
     if (subject.length === 0 || subject.length >= 100) throw new SnsError("InvalidParameter", "Invalid parameter: Subject must be less than 100 characters");
@@ -150,7 +156,8 @@ export class SnsStandIn {
     const ids = entries.map((entry) => entry.Id ?? "");
     if (new Set(ids).size !== ids.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id");
     if (ids.some((id) => !/^[A-Za-z0-9_-]{1,80}$/.test(id))) throw new SnsError("InvalidBatchEntryId", "A batch entry id is invalid");
-    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.Message ?? "") + Buffer.byteLength(entry.Subject ?? ""), 0);
+    // "The total aggregate size of all messages (including attributes) in a single PublishBatch request can't exceed 256 KiB."
+    const total = entries.reduce((sum, entry) => sum + messageBytes(entry), 0);
     if (total > MAX_MESSAGE_BYTES) throw new SnsError("BatchRequestTooLong", "The length of all the messages put together is more than the limit");
     const successful: string[] = [];
     const failed: string[] = [];

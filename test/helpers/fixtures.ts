@@ -4,10 +4,12 @@ import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey } from "../../handler/store/tableDefinition";
-import type { CaseEvent } from "../../handler/types";
+import { type LakeContext, type LakeRecord, lakeRecord } from "../../handler/lake/lakeRow";
+import { applyToState, fieldChanges } from "../../handler/store/stateUpdate";
+import type { CaseEvent, CaseState } from "../../handler/types";
 import { type QueryEngine, withDuckdbLake } from "../../report";
 import { LOCAL_STACK_CONFIG, type LocalPipeline, startLocalPipeline } from "../../local/localPipeline";
-import { SAMPLE_DOMAIN_ID } from "../../local/workload/sampleDomain";
+import { SAMPLE_CUSTOM_FIELDS, SAMPLE_DOMAIN_ID, SAMPLE_TEMPLATES } from "../../local/workload/sampleDomain";
 import { sqsRecord, toMessages } from "../../local/lambda/sqsDriver";
 
 /** One stack config for the whole test run (the program is synthesized once per process). */
@@ -29,6 +31,10 @@ export const parseSample = (body: string): CaseEvent =>
   parseCaseEvent(body, { domainId: SAMPLE_DOMAIN_ID, maxFutureSkewMs: Number.POSITIVE_INFINITY, now: Date.now() });
 
 export const sampleBody = (file: string) => fs.readFileSync(path.join(EVENTS_DIR, file), "utf8");
+/** A sample event file as the function reads it. */
+export const parsedSample = (file: string): CaseEvent => parseSample(sampleBody(file));
+/** History row options of an event that alerts no one, kept forever, with the lake keeping its detail. */
+export const PLAIN_HISTORY = { changes: [], alertRules: [], retentionDays: 0, alertLeaseUntil: 1, keepDetail: false };
 export const sampleEvent = (file: string) => JSON.parse(sampleBody(file));
 
 /** A sample event with a change of the test's own, as a message body. */
@@ -127,4 +133,22 @@ export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {
     ConsistentRead: true,
   }));
   return { state: Items.find((item) => item.sk === "STATE"), history: Items.filter((item) => item.sk !== "STATE") };
+}
+
+/** Names the sample domain gives its fields and templates, as the function reads them for the lake. */
+export const SAMPLE_LAKE_CONTEXT: LakeContext = {
+  fields: new Map(SAMPLE_CUSTOM_FIELDS.map((field) => [field.id, { name: field.name, type: field.type }])),
+  templateNames: new Map(SAMPLE_TEMPLATES.map((template) => [template.templateId, template.name])),
+  processedAt: "2026-11-22T09:00:00.000Z",
+};
+
+/** The sample case's life as the function shapes its lake rows. */
+export function sampleLakeRecords(): LakeRecord[] {
+  let state: CaseState | undefined;
+  return CASE_LIFE.map((file) => {
+    const event = parseSample(sampleBody(file));
+    const record = lakeRecord(event, fieldChanges(event, state), [], SAMPLE_LAKE_CONTEXT)!;
+    if (event.family === "CASE") state = applyToState(state, event);
+    return record;
+  });
 }

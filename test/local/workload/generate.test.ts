@@ -1,0 +1,34 @@
+import { expect } from "chai";
+import { deliverLikeSqs, generateWorkload } from "../../../local/workload/generate";
+import { SAMPLE_DOMAIN_ID } from "../../../local/workload/sampleDomain";
+import { parseSample } from "../../helpers/fixtures";
+
+describe("npm start", () => {
+  describe("generated workload", () => {
+    it("is the same for the same seed and different for another", () => {
+      const first = generateWorkload({ cases: 30, seed: 4, domainId: SAMPLE_DOMAIN_ID });
+      expect(generateWorkload({ cases: 30, seed: 4, domainId: SAMPLE_DOMAIN_ID })).to.deep.equal(first);
+      expect(generateWorkload({ cases: 30, seed: 5, domainId: SAMPLE_DOMAIN_ID })).not.to.deep.equal(first);
+      const bodies = first.map(({ event }) => JSON.stringify(event));
+      expect(deliverLikeSqs(bodies, 4)).to.deep.equal(deliverLikeSqs(bodies, 4));
+    });
+
+    it("lives cases realistically: valid Cases events of every kind, in change order", () => {
+      const events = generateWorkload({ cases: 200, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => parseSample(JSON.stringify(event)));
+      const types = new Set(events.map((event) => `${event.eventType}${event.relatedItem ? `:${event.relatedItem.type}` : ""}`));
+      expect([...types].sort()).to.deep.equal(["CASE.CREATED", "CASE.DELETED", "CASE.UPDATED", "RELATED_ITEM.CREATED:Comment", "RELATED_ITEM.CREATED:Contact", "RELATED_ITEM.DELETED:Comment"]);
+      expect(events.map((event) => event.changedAt)).to.deep.equal(events.map((event) => event.changedAt).sort());
+      const reopened = events.filter((event) => event.eventType === "CASE.UPDATED" && event.fields?.status === "open" && event.changedFieldIds.includes("status"));
+      expect(reopened.length).to.be.greaterThan(0);
+      expect(new Set(events.map((event) => event.changedAt.slice(0, 10))).size).to.be.greaterThan(7);
+    });
+
+    it("is delivered with duplicates and reordering, never losing an event", () => {
+      const bodies = generateWorkload({ cases: 100, seed: 2, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event));
+      const delivered = deliverLikeSqs(bodies, 2);
+      expect(new Set(delivered)).to.deep.equal(new Set(bodies));
+      expect(delivered.length - bodies.length).to.be.within(bodies.length * 0.05, bodies.length * 0.15);
+      expect(delivered.slice(0, bodies.length)).not.to.deep.equal(bodies);
+    });
+  });
+});
