@@ -57,17 +57,16 @@ export function caseEventRows(input: Pick<EventToStore, "event" | "changes" | "a
 }
 
 export async function storeCaseEvent(store: CaseStore, input: EventToStore): Promise<StoredEvent> {
-  const rows = caseEventRows(input);
-  const recorded = await recordEvent(store, input.event, rows.history, input.previous);
+  const { event, changes, alertRules, lake: context } = input;
+  const history = historyRow(event, { ...input.history, changes, alertRules });
+  const recorded = await recordEvent(store, event, history, input.previous);
   if (recorded.kind === "unstorable") return recorded;
   const { outcome, behind, state } = recorded;
-  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history: rows.history, lake: rows.lake };
+  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: context && lakeRecord(event, changes, alertRules, context) };
   const stored = outcome.stored;
-  let lake: LakeRecord | undefined;
-  if (input.lake && input.resendLakeRow(stored)) {
-    lake = input.replayableChanges ? rows.lake : lakeRecord(input.event, changesOf(stored), storedAlertRules(stored), input.lake);
-  }
-  return { kind: "stored", outcome, behind, state, history: stored, lake };
+  const resend = context && input.resendLakeRow(stored);
+  const lake = resend && (input.replayableChanges ? lakeRecord(event, changes, alertRules, context) : lakeRecord(event, changesOf(stored), storedAlertRules(stored), context));
+  return { kind: "stored", outcome, behind, state, history: stored, lake: lake || undefined };
 }
 
 /** The alert rules a stored history row says its event matched. */

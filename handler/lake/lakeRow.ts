@@ -7,7 +7,7 @@ import {
   caseRelatedItemEventsTable,
   type CustomFieldEntry,
 } from "../../analytics/lakeSchema";
-import type { CaseEvent, FieldChange, FieldValue, FieldValues } from "../types";
+import type { CaseEvent, FieldChange, FieldValue } from "../types";
 
 /** What the event does not carry: names and types from the domain (DomainNames), the Connect instance. */
 export interface LakeContext {
@@ -90,31 +90,31 @@ function commonColumns(event: CaseEvent, context: LakeContext) {
   };
 }
 
-/** Each system field's own column: its value as text, or as a timestamp; null when the event does not carry it. */
-function systemColumns(fields: FieldValues | undefined) {
-  const columns = <Column extends string>(mapping: Record<string, Column>, value: (fieldValue: FieldValue | undefined) => string | null) =>
-    Object.fromEntries(Object.entries(mapping).map(([fieldId, column]) => [column, value(fieldOf(fields, fieldId))])) as Record<Column, string | null>;
-  return {
-    ...columns(TEXT_COLUMNS, (value) => (value === undefined || value === null ? null : String(value))),
-    ...columns(TIMESTAMP_COLUMNS, timestamp),
-  };
-}
-
 function caseEventRow(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): CaseEventsRow {
-  const fields = event.fields;
-  const system = systemColumns(fields);
-  return {
+  // Every column in one literal, so the row's type checks it has each of the table's; the system
+  // columns are filled in place below (a row is shaped per event: no copies of it).
+  const row: CaseEventsRow = {
     ...commonColumns(event, context),
-    ...system,
     case_id: event.caseId,
     changed_field_ids: event.changedFieldIds,
     event_type: event.eventType,
     template_id: event.templateId ?? null,
     template_name: (event.templateId && context.templateNames.get(event.templateId)) ?? null,
-    created_timestamp: system.created_timestamp ?? event.createdAt ?? null,
-    custom_fields: Object.keys(fields ?? {})
-      .filter((fieldId) => !Object.hasOwn(TEXT_COLUMNS, fieldId) && !Object.hasOwn(TIMESTAMP_COLUMNS, fieldId) && fieldId !== CASE_ID_FIELD)
-      .map((fieldId) => customField(fieldId, fieldOf(fields, fieldId) ?? null, context)),
+    last_updated_user: null,
+    reference_number: null,
+    status: null,
+    assigned_user: null,
+    assigned_queue: null,
+    case_reason: null,
+    case_title: null,
+    case_summary: null,
+    customer_profile_arn: null,
+    created_timestamp: null,
+    last_updated_timestamp: null,
+    next_sla_breach_timestamp: null,
+    last_closed_timestamp: null,
+    last_reopened_timestamp: null,
+    custom_fields: [],
     field_changes: changes.map((change) => ({
       field_id: change.fieldId,
       old_value: change.from === undefined ? null : JSON.stringify(change.from),
@@ -122,6 +122,15 @@ function caseEventRow(event: CaseEvent, changes: FieldChange[], alertRules: stri
     })),
     alert_rules: alertRules,
   };
+  const fields = event.fields;
+  for (const fieldId of Object.keys(fields ?? {})) {
+    const value = fieldOf(fields, fieldId) ?? null;
+    if (Object.hasOwn(TEXT_COLUMNS, fieldId)) row[TEXT_COLUMNS[fieldId as keyof typeof TEXT_COLUMNS]] = value === null ? null : String(value);
+    else if (Object.hasOwn(TIMESTAMP_COLUMNS, fieldId)) row[TIMESTAMP_COLUMNS[fieldId as keyof typeof TIMESTAMP_COLUMNS]] = timestamp(value);
+    else if (fieldId !== CASE_ID_FIELD) row.custom_fields.push(customField(fieldId, value, context));
+  }
+  row.created_timestamp ??= event.createdAt ?? null;
+  return row;
 }
 
 function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: LakeContext): CaseRelatedItemEventsRow {
