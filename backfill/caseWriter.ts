@@ -46,11 +46,14 @@ function instanceOfValues(values: FieldValues | undefined): string | undefined {
   return undefined;
 }
 
-/** A backfilled event as the function's recipe stores it: no alert rules (a backfill never alerts). */
-function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined): EventToStore {
+/**
+ * A backfilled event as the function's recipe stores it: no alert rules (a backfill never alerts).
+ * @param resendLake send its lake row even when it is found stored already
+ */
+function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined, previous?: CaseState, resendLake = false): EventToStore {
   return {
     event,
-    previous: undefined,
+    previous,
     changes,
     alertRules: [],
     // As the function: the raw detail is kept in history only when no lake keeps the event.
@@ -61,7 +64,7 @@ function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings
       fallbackInstanceId: caseInstance,
       processedAt: new Date().toISOString(),
     },
-    resendLakeRow: () => false,
+    resendLakeRow: () => resendLake,
     // Read from the audit trail, the same on every run.
     replayableChanges: true,
   };
@@ -78,13 +81,13 @@ export function planCase(events: CaseEvents, settings: RowSettings): { state: nu
   const unstorable = unstorableReason(snapshot.history, stateUpdate(events.snapshot, undefined));
   if (unstorable) return { state: 0, history: 0, lake: {}, unstorable };
   const lake: Record<string, number> = {};
+  const countLake = (rows: typeof snapshot) => rows.lake && (lake[rows.lake.table] = (lake[rows.lake.table] ?? 0) + 1);
+  countLake(snapshot);
   let history = 1;
-  for (const [index, rows] of [snapshot, ...events.audit.map(({ event, changes }) => rowsOf(event, changes))].entries()) {
-    if (index > 0) {
-      if (unstorableReason(rows.history, undefined)) continue;
-      history += 1;
-    }
-    if (rows.lake) lake[rows.lake.table] = (lake[rows.lake.table] ?? 0) + 1;
+  for (const rows of events.audit.map(({ event, changes }) => rowsOf(event, changes))) {
+    if (unstorableReason(rows.history, undefined)) continue;
+    history += 1;
+    countLake(rows);
   }
   return { state: 1, history, lake };
 }
@@ -104,7 +107,7 @@ export async function writeCase(store: CaseStore, events: CaseEvents, previous: 
   let state = previous;
 
   const storeEvent = async (event: CaseEvent, changes: FieldChange[]) => {
-    const stored = await storeCaseEvent(store, { ...toStore(event, changes, settings, caseInstance), previous: state, resendLakeRow: () => resendLake });
+    const stored = await storeCaseEvent(store, toStore(event, changes, settings, caseInstance, state, resendLake));
     if (stored.kind === "unstorable") return stored;
     state = stored.state;
     if (stored.lake) result.lake.push(stored.lake);

@@ -27,7 +27,8 @@ export class BackfillCursor {
   page = 0;
   finished = new Set<string>();
   total?: number;
-  counts: BackfillCounts;
+  /** The totals the run starts from: a resumed run's so far (the run's Tally counts on from them). */
+  readonly countsBefore: BackfillCounts;
   /** Seconds spent by the earlier runs this one resumes. */
   readonly secondsBefore: number;
   /** The page token the run resumed with: if Cases refuses it, it has expired. */
@@ -44,7 +45,7 @@ export class BackfillCursor {
     this.page = checkpoint?.page ?? 0;
     this.finished = new Set(checkpoint?.finished ?? []);
     this.total = checkpoint?.total;
-    this.counts = checkpoint ? structuredClone(checkpoint.counts) : emptyCounts();
+    this.countsBefore = checkpoint?.counts ?? emptyCounts();
     this.secondsBefore = checkpoint?.seconds ?? 0;
     this.resumed = checkpoint !== undefined;
     this.onResumedPage = this.resumed;
@@ -81,9 +82,9 @@ export class BackfillCursor {
     return token !== undefined && token === this.resumedToken;
   }
 
-  /** Page tokens do not last forever: back to the first page, counting again; what is stored stays. */
+  /** Page tokens do not last forever: back to the first page; what is stored stays. */
   startOver(): void {
-    Object.assign(this, { pageToken: undefined, resumedToken: undefined, page: 0, finished: new Set(), counts: emptyCounts() });
+    Object.assign(this, { pageToken: undefined, resumedToken: undefined, page: 0, finished: new Set() });
   }
 
   /** The page is written: on to the one `nextToken` fetches. */
@@ -95,7 +96,7 @@ export class BackfillCursor {
     this.resumedToken = undefined;
   }
 
-  save(seconds: number): void {
+  save(counts: BackfillCounts, seconds: number): void {
     if (!this.file) return;
     const { domainId, tableName, history, streamStart, fields } = this.settings;
     writeCheckpoint(this.file, {
@@ -110,7 +111,7 @@ export class BackfillCursor {
       page: this.page,
       finished: [...this.finished],
       total: this.total,
-      counts: this.counts,
+      counts,
       seconds,
       updatedAt: new Date().toISOString(),
     });

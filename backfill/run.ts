@@ -107,7 +107,7 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
   const cursor = BackfillCursor.open({ ...config, pageSize: config.pageSize ?? CASES_LIMITS.searchPage }, {
     file: config.dryRun ? undefined : config.checkpointFile, resume: config.resume, progress,
   });
-  let tally = new Tally(cursor.counts, clients.requests);
+  const tally = new Tally(cursor.countsBefore, clients.requests);
   const seconds = () => cursor.secondsBefore + (performance.now() - started) / 1000;
 
   progress.phase(`Reading domain ${config.domainId}: its fields and templates (GetDomain, ListFields, ListTemplates)`);
@@ -137,11 +137,11 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
     onDryRunCase: hooks.onDryRunCase,
   });
   const readPage = pageReader(clients.cases, config.domainId, cursor, viaSearch ? readIds : []);
-  const save = () => {
-    tally.syncRequests();
-    cursor.save(seconds());
+  const save = () => cursor.save(tally.syncRequests(), seconds());
+  const showProgress = () => {
+    const counts = tally.syncRequests();
+    progress.update({ done: tally.done, total: cursor.total, skipped: counts.skipped, throttled: counts.throttledRetries });
   };
-  const showProgress = () => progress.update({ done: tally.done, total: cursor.total, skipped: cursor.counts.skipped, throttled: tally.syncRequests().throttledRetries });
   const summary = (complete: boolean): BackfillSummary => ({
     domainId: config.domainId, tableName: config.tableName, history: config.history, dryRun: config.dryRun, complete, total: cursor.total,
     ...tally.syncRequests(), seconds: Number(seconds().toFixed(2)), requests: tally.requestsSent(), checkpoint: complete ? undefined : cursor.checkpointFile,
@@ -172,7 +172,7 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
       if (!(error as { staleToken?: boolean }).staleToken) throw error;
       progress.phase("The checkpoint's page token is no longer accepted: starting again from the first page (rows already written are kept)");
       cursor.startOver();
-      tally = tally.restart(cursor.counts);
+      tally.restart();
       current = readPage(undefined);
       continue;
     }

@@ -1,5 +1,5 @@
 import type { RequestCounts } from "./requestGate";
-import type { BackfillCounts } from "./summary";
+import { type BackfillCounts, emptyCounts } from "./summary";
 
 /** One case's result, written or (a dry run) only planned: the same counts either way. */
 export type CaseOutcome =
@@ -26,12 +26,15 @@ export type CaseOutcome =
  * clients' request gates saw (requestGate.ts) on top of what earlier runs of a resumed backfill counted.
  */
 export class Tally {
-  private requestsAtStart: { throttled: number; serverErrors: number; attempts: Record<string, number> };
+  readonly counts: BackfillCounts;
+  private readonly requestsAtStart: { throttled: number; serverErrors: number; attempts: Record<string, number> };
   private retriesBefore: { throttled: number; serverErrors: number };
 
-  constructor(readonly counts: BackfillCounts, private readonly requests: RequestCounts) {
+  /** @param countsBefore what earlier runs of a resumed backfill counted (copied, never changed) */
+  constructor(countsBefore: BackfillCounts, private readonly requests: RequestCounts) {
+    this.counts = structuredClone(countsBefore);
     this.requestsAtStart = { throttled: requests.throttled, serverErrors: requests.serverErrors, attempts: { ...requests.attempts } };
-    this.retriesBefore = { throttled: counts.throttledRetries, serverErrors: counts.serverErrorRetries };
+    this.retriesBefore = { throttled: countsBefore.throttledRetries, serverErrors: countsBefore.serverErrorRetries };
   }
 
   add(outcome: CaseOutcome): void {
@@ -64,11 +67,10 @@ export class Tally {
     return this.counts;
   }
 
-  /** Counting from zero again (the run starts over from the first page), into `counts`. */
-  restart(counts: BackfillCounts): Tally {
-    const restarted = new Tally(counts, this.requests);
-    restarted.requestsAtStart = this.requestsAtStart;
-    return restarted;
+  /** Counting from zero again: the run starts over from the first page. */
+  restart(): void {
+    Object.assign(this.counts, emptyCounts());
+    this.retriesBefore = { throttled: 0, serverErrors: 0 };
   }
 
   /** Requests sent per operation by this run. */

@@ -48,9 +48,12 @@ export const list: Reader<string[]> = (raw, key) => {
   return parsed.map((entry) => entry.trim()).filter(Boolean);
 };
 
+/** The list's entries, each once, in their first order. */
+export const uniqueList: Reader<string[]> = (raw, key) => [...new Set(list(raw, key))];
+
 /** A list whose every entry `valid` accepts, de-duplicated; `accepted` says what an entry must be. */
 export const listOf = (valid: (entry: string) => boolean, accepted: string, size: { min?: number; max?: number } = {}): Reader<string[]> => (raw, key) => {
-  const entries = [...new Set(list(raw, key))];
+  const entries = uniqueList(raw, key);
   const bad = entries.find((entry) => !valid(entry));
   if (bad !== undefined || entries.length < (size.min ?? 0) || entries.length > (size.max ?? Infinity)) {
     throw new ConfigError(key, bad ?? raw, accepted);
@@ -70,7 +73,7 @@ export const PLACEHOLDERS = {
 } as const;
 
 export const emails = (required: boolean): Reader<string[]> => (raw, key) => {
-  const addresses = [...new Set(list(raw, key))];
+  const addresses = uniqueList(raw, key);
   if (addresses.includes(PLACEHOLDERS.casesAlertEmail)) {
     throw new ConfigError(key, PLACEHOLDERS.casesAlertEmail, "replace the placeholder with the addresses that should receive alerts");
   }

@@ -2,7 +2,7 @@ import { AWS_LAKE_RETENTION_DAYS } from "../analytics/lakeSchema";
 import { ALERT_RULE_IDS, type AlertRuleId, DEFAULT_ALERT_RULES, isAlertRuleId } from "../handler/alerts/alertRules";
 import { MAX_EVENT_FIELDS, SystemField } from "../handler/constants";
 import { DEFAULT_MAX_FUTURE_SKEW_SECONDS } from "../handler/settings";
-import { boolean, ConfigError, domainId, emails, integer, listOf, oneOf, optionalUuid, type Reader } from "./readers";
+import { boolean, ConfigError, domainId, emails, integer, listOf, oneOf, optionalUuid, type Reader, uniqueList } from "./readers";
 
 /**
  * The stack's configuration, Pulumi-free: one row per key (what it does, its default, how its text
@@ -50,7 +50,7 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 const MAX_BATCH_WITHOUT_WINDOW = 10;
 
 const alertRules: Reader<AlertRuleId[]> = (raw, key) => {
-  const ids = listOf(() => true, "")(raw, key);
+  const ids = uniqueList(raw, key);
   const unknown = ids.find((id) => !isAlertRuleId(id));
   if (unknown !== undefined) throw new ConfigError(key, unknown, `unknown alert rule; use any of ${ALERT_RULE_IDS.join(", ")}`);
   return ids as AlertRuleId[];

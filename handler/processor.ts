@@ -82,7 +82,7 @@ export function createBatchHandler(deps: ProcessorDependencies) {
       const lakeFailed = new Set(lakeFailures.map((failure) => failure.itemIdentifier));
       const alerts = handled.flatMap(({ messageId, alert }) => (alert ? [{ messageId, ...alert }] : []));
       await outbox.release(alerts.filter((alert) => lakeFailed.has(alert.messageId)).map((alert) => alert.history));
-      const alertFailures = await deliverAlerts(alerts.filter((alert) => !lakeFailed.has(alert.messageId)), { ...deps, logger, metrics });
+      const alertFailures = await deliverAlerts(alerts.filter((alert) => !lakeFailed.has(alert.messageId)), deps);
       const batchItemFailures = uniqueFailures([...processor.response().batchItemFailures, ...lakeFailures, ...alertFailures]);
       metrics.addMetric(Metric.FailedRecords, MetricUnit.Count, batchItemFailures.length);
       for (const [eventType, count] of countBy(handled.map(({ event }) => event.eventType))) {

@@ -47,26 +47,29 @@ export type StoredEvent =
     lake?: LakeRecord;
   };
 
+type EventRows = Pick<EventToStore, "event" | "changes" | "alertRules" | "history" | "lake">;
+
+const historyOf = ({ event, changes, alertRules, history }: EventRows) => historyRow(event, { ...history, changes, alertRules });
+
 /** The event's rows, as `storeCaseEvent` would write them (a dry run counts them without writing). */
-export function caseEventRows(input: Pick<EventToStore, "event" | "changes" | "alertRules" | "history" | "lake">) {
-  const { event, changes, alertRules } = input;
-  return {
-    history: historyRow(event, { ...input.history, changes, alertRules }),
-    lake: input.lake && lakeRecord(event, changes, alertRules, input.lake),
-  };
+export function caseEventRows(input: EventRows) {
+  return { history: historyOf(input), lake: input.lake && lakeRecord(input.event, input.changes, input.alertRules, input.lake) };
 }
 
 export async function storeCaseEvent(store: CaseStore, input: EventToStore): Promise<StoredEvent> {
-  const { event, changes, alertRules, lake: context } = input;
-  const history = historyRow(event, { ...input.history, changes, alertRules });
+  const { event, lake: context } = input;
+  const lakeRow = (changes: FieldChange[], alertRules: string[]) => (context ? lakeRecord(event, changes, alertRules, context) : undefined);
+  const history = historyOf(input);
   const recorded = await recordEvent(store, event, history, input.previous);
   if (recorded.kind === "unstorable") return recorded;
   const { outcome, behind, state } = recorded;
-  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: context && lakeRecord(event, changes, alertRules, context) };
+  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: lakeRow(input.changes, input.alertRules) };
   const stored = outcome.stored;
-  const resend = context && input.resendLakeRow(stored);
-  const lake = resend && (input.replayableChanges ? lakeRecord(event, changes, alertRules, context) : lakeRecord(event, changesOf(stored), storedAlertRules(stored), context));
-  return { kind: "stored", outcome, behind, state, history: stored, lake: lake || undefined };
+  let lake: LakeRecord | undefined;
+  if (input.resendLakeRow(stored)) {
+    lake = input.replayableChanges ? lakeRow(input.changes, input.alertRules) : lakeRow(changesOf(stored), storedAlertRules(stored));
+  }
+  return { kind: "stored", outcome, behind, state, history: stored, lake };
 }
 
 /** The alert rules a stored history row says its event matched. */
