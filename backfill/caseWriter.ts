@@ -3,6 +3,7 @@ import type { LakeRecord } from "../handler/lake/lakeRow";
 import { stateUpdate } from "../handler/store/stateUpdate";
 import { caseEventRows, type EventToStore, storeCaseEvent } from "../handler/storeEvent";
 import type { CaseStore } from "../handler/store/caseStore";
+import { ItemRows } from "../handler/store/relatedItems";
 import { unstorableReason } from "../handler/store/storable";
 import type { CaseEvent, CaseState, FieldChange, FieldValues } from "../handler/types";
 import type { AuditCaseEvent } from "./caseEvents";
@@ -46,29 +47,27 @@ function instanceOfValues(values: FieldValues | undefined): string | undefined {
   return undefined;
 }
 
-/**
- * A backfilled event as the function's recipe stores it: no alert rules (a backfill never alerts).
- * @param resendLake send its lake row even when it is found stored already
- */
-function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined, previous?: CaseState, resendLake = false): EventToStore {
+/** A backfilled event as the function's recipe stores it: no alert rules (a backfill never alerts). */
+function toStore(event: CaseEvent, changes: FieldChange[], settings: RowSettings, caseInstance: string | undefined) {
   return {
     event,
-    previous,
     changes,
     alertRules: [],
     // As the function: the raw detail is kept in history only when no lake keeps the event.
-    history: { retentionDays: settings.retentionDays, alertLeaseUntil: 0, keepDetail: !settings.lakeNames },
+    history: { retentionDays: settings.retentionDays, alertLease: NO_ALERT, keepDetail: !settings.lakeNames },
     lake: settings.lakeNames && {
       ...settings.lakeNames,
       instanceId: settings.instanceId,
       fallbackInstanceId: caseInstance,
       processedAt: new Date().toISOString(),
     },
-    resendLakeRow: () => resendLake,
     // Read from the audit trail, the same on every run.
     replayableChanges: true,
-  };
+  } satisfies Partial<EventToStore>;
 }
+
+/** A backfill never alerts: its rows name no alert owner. */
+const NO_ALERT = { owner: "backfill", until: 0 };
 
 /**
  * What writing the case would do, without writing: the rows by kind, for `--dry-run`. The snapshot
@@ -105,9 +104,13 @@ export async function writeCase(store: CaseStore, events: CaseEvents, previous: 
   const result: CaseWriteResult = { snapshot: "applied", historyRows: 0, duplicates: 0, unstorableEvents: 0, lake: [] };
   const caseInstance = instanceOfValues(events.snapshot.fields);
   let state = previous;
+  // Read after `previous`, as the function reads them after its states.
+  const itemRows = new ItemRows(store.lookUpItemRows);
 
   const storeEvent = async (event: CaseEvent, changes: FieldChange[]) => {
-    const stored = await storeCaseEvent(store, toStore(event, changes, settings, caseInstance, state, resendLake));
+    const stored = await storeCaseEvent(store, {
+      ...toStore(event, changes, settings, caseInstance), previous: state, itemRows, resendLakeRow: () => resendLake,
+    });
     if (stored.kind === "unstorable") return stored;
     state = stored.state;
     if (stored.lake) result.lake.push(stored.lake);

@@ -10,8 +10,9 @@ import type { LakeRecord } from "./lake/lakeRow";
 import { eventKeys } from "./logKeys";
 import { Metric } from "./metrics";
 import type { HandlerSettings } from "./settings";
+import type { StoredMap } from "./store/attributeValues";
 import type { CaseStore, RecordOutcome } from "./store/caseStore";
-import { AlertStatus, changesOf } from "./store/historyRow";
+import { changesOf } from "./store/historyRow";
 import { fieldChanges, stateOrderKey } from "./store/stateUpdate";
 import { storedAlertRules, storeCaseEvent } from "./storeEvent";
 import type { CaseEvent, CaseState } from "./types";
@@ -54,19 +55,23 @@ export function createEventHandler(deps: EventHandlerDependencies) {
    * the event and died before its lake row was sent, so a duplicate sends it (again).
    */
   return async function handleEvent(event: CaseEvent, invocation: Invocation, redelivered: boolean): Promise<HandledEvent> {
-    const { states, queuedAlerts, leaseUntil, names } = invocation;
+    const { states, queuedAlerts, lease, itemRows, names } = invocation;
     const previous = states.get(event.caseId);
     const rules = matchingRules(event, settings.alertRules);
+    // Whether a stored copy's alert was receipted: then its first delivery also got its lake row
+    // out (alerts are receipted only after their lake rows). Read once, only for a redelivered copy.
+    let receipted: Promise<boolean> | undefined;
+    const alertSent = (row: StoredMap) => (receipted ??= storedAlertRules(row).length > 0 ? outbox.wasSent(row) : Promise.resolve(false));
     const changes = fieldChanges(event, previous);
     const stored = await storeCaseEvent(store, {
       event,
       previous,
+      itemRows,
       changes,
       alertRules: rules,
-      history: { retentionDays: settings.retentionDays, alertLeaseUntil: leaseUntil, keepDetail: !deps.lake },
+      history: { retentionDays: settings.retentionDays, alertLease: lease, keepDetail: !deps.lake },
       lake: names && { ...names, instanceId: settings.connectInstanceId, processedAt: new Date().toISOString() },
-      // A sent alert says the first delivery got its lake row out (alerts are marked sent only then).
-      resendLakeRow: (row) => redelivered && row.alertStatus !== AlertStatus.Sent,
+      resendLakeRow: async (row) => redelivered && !(await alertSent(row)),
     });
     if (stored.kind === "unstorable") throw invalidEvent(stored.reason);
     const { outcome, behind, state: next, history, lake } = stored;
@@ -82,9 +87,11 @@ export function createEventHandler(deps: EventHandlerDependencies) {
     }
     // A redelivery: alert only if the first delivery stored the event but never got the alert out,
     // and its owner is gone; while the owner may still send it, retry later instead.
-    if (history.alertStatus !== AlertStatus.Pending || queuedAlerts.has(event.eventId)) return { event, outcome, lake };
-    if (!(await outbox.claim(history, leaseUntil))) throw alertInProgress(event.eventId);
-    queuedAlerts.add(event.eventId);
-    return { event, outcome, alert: { input: { event, rules: storedAlertRules(history), changes: changesOf(history), state: next }, history }, lake };
+    const storedRules = storedAlertRules(history);
+    if (storedRules.length === 0 || queuedAlerts.has(String(history.eventId)) || (await alertSent(history))) return { event, outcome, lake };
+    const claimed = await outbox.claim(history, lease);
+    if (!claimed) throw alertInProgress(event.eventId);
+    queuedAlerts.add(String(history.eventId));
+    return { event, outcome, alert: { input: { event, rules: storedRules, changes: changesOf(history), state: next }, history: claimed }, lake };
   };
 }

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { errorKeys } from "./errors";
 import type { DomainNames } from "./lake/domainNames";
+import type { AlertLease } from "./alerts/outbox";
 import type { CaseStore } from "./store/caseStore";
+import { ItemRows, itemOpOf, rowsToCheck } from "./store/relatedItems";
 import type { CaseEvent, CaseState } from "./types";
 
 /** What one invocation knows and owns while it stores its batch's events. */
@@ -15,7 +18,9 @@ export interface Invocation {
    */
   queuedAlerts: Set<string>;
   /** This invocation owns the alerts it stores until its deadline: after that it is certainly gone. */
-  leaseUntil: number;
+  lease: AlertLease;
+  /** The related items' rows the batch's ops are decided on, read after the states. */
+  itemRows: ItemRows;
   /** The domain's names, when the stack has a lake. */
   names?: DomainNames;
 }
@@ -24,8 +29,8 @@ export interface Invocation {
 const DEFAULT_ALERT_LEASE_MS = 60_000;
 
 /**
- * Reads what the batch's events need: their cases' states and (with a lake) the domain's names,
- * cached and read again every 15 minutes. Independent reads, made together.
+ * Reads what the batch's events need: their cases' states, then the rows of their related items'
+ * ops, and (with a lake) the domain's names, cached and read again every 15 minutes.
  */
 export async function openInvocation(
   events: CaseEvent[],
@@ -41,11 +46,22 @@ export async function openInvocation(
       return new Map<string, CaseState>();
     }
   };
-  const [states, names] = await Promise.all([knownStates(), events.length > 0 ? deps.names?.() : undefined]);
+  // Item rows are read after the states: an op decided on both is then safe (relatedItems.ts).
+  const statesThenRows = async () => {
+    const states = await knownStates();
+    const itemRows = new ItemRows(deps.store.lookUpItemRows);
+    await itemRows.read(events.flatMap((event) => {
+      const op = itemOpOf(event);
+      return op ? rowsToCheck(op, states.get(event.caseId)).map((sortKey) => ({ caseId: event.caseId, sortKey })) : [];
+    }));
+    return { states, itemRows };
+  };
+  const [{ states, itemRows }, names] = await Promise.all([statesThenRows(), events.length > 0 ? deps.names?.() : undefined]);
   return {
     states,
     queuedAlerts: new Set(),
-    leaseUntil: Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS),
+    lease: { owner: context?.awsRequestId ?? randomUUID(), until: Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_ALERT_LEASE_MS) },
+    itemRows,
     names,
   };
 }

@@ -3,6 +3,7 @@ import type { StoredMap } from "./store/attributeValues";
 import type { CaseStore, RecordOutcome } from "./store/caseStore";
 import { changesOf, type HistoryOptions, historyRow } from "./store/historyRow";
 import { recordEvent } from "./store/recordEvent";
+import type { ItemRows } from "./store/relatedItems";
 import type { CaseEvent, CaseState, FieldChange } from "./types";
 
 /**
@@ -13,6 +14,8 @@ export interface EventToStore {
   event: CaseEvent;
   /** The case's state before the event, as far as it is known. */
   previous: CaseState | undefined;
+  /** The related items' rows the writer has read (after `previous`) or written. */
+  itemRows: ItemRows;
   changes: FieldChange[];
   alertRules: string[];
   history: Omit<HistoryOptions, "changes" | "alertRules">;
@@ -22,7 +25,7 @@ export interface EventToStore {
    * Whether an event found stored already sends its lake row again: the attempt that stored it
    * may have died before sending it (the lake's queries keep one row per event id).
    */
-  resendLakeRow: (stored: StoredMap) => boolean;
+  resendLakeRow: (stored: StoredMap) => boolean | Promise<boolean>;
   /**
    * The caller's changes are the same on every attempt (a backfill reads them from the audit
    * trail): a resent row takes them whole. Otherwise (the stream: the state before has moved on)
@@ -60,13 +63,15 @@ export async function storeCaseEvent(store: CaseStore, input: EventToStore): Pro
   const { event, lake: context } = input;
   const lakeRow = (changes: FieldChange[], alertRules: string[]) => (context ? lakeRecord(event, changes, alertRules, context) : undefined);
   const history = historyOf(input);
-  const recorded = await recordEvent(store, event, history, input.previous);
+  const recorded = await recordEvent(store, event, history, input.previous, input.itemRows);
   if (recorded.kind === "unstorable") return recorded;
   const { outcome, behind, state } = recorded;
   if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: lakeRow(input.changes, input.alertRules) };
   const stored = outcome.stored;
   let lake: LakeRecord | undefined;
-  if (input.resendLakeRow(stored)) {
+  // A related item's creation or deletion stored by another event (the stream's and the
+  // backfill's reports of it) has that event's lake row: one row per creation.
+  if (stored.eventId === event.eventId && (await input.resendLakeRow(stored))) {
     lake = input.replayableChanges ? lakeRow(input.changes, input.alertRules) : lakeRow(changesOf(stored), storedAlertRules(stored));
   }
   return { kind: "stored", outcome, behind, state, history: stored, lake };

@@ -73,7 +73,12 @@ export interface CaseState {
   /** orderKey of the event whose values `fields` holds (older than the last change after a CASE.DELETED). */
   fieldsChangeKey?: string;
   deleted?: boolean;
-  /** Related items counted so far, and those deleted (so a late CREATED is not counted). */
+  /** Related items by type, e.g. `relatedCommentCount` (handler/store/relatedItems.ts). */
+  [count: `related${string}Count`]: number | undefined;
+  /** Related-item ops counted whose history rows may not be written yet, and the ops' version. */
+  relatedItemsPending?: Set<string>;
+  relatedItemsVersion?: number;
+  /** Counted and deleted item ids as state rows kept them before the item rows (read only, until migrated). */
   relatedItemIds?: Set<string>;
   deletedRelatedItemIds?: Set<string>;
 }

@@ -206,10 +206,14 @@ export const lambdaAssumeRolePolicy: aws.iam.PolicyDocument = {
   Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
 };
 
-/** What the handler calls (handler/store.ts): conditional writes and batched reads, no GetItem. */
+/**
+ * What the handler calls (handler/store, handler/alerts/outbox.ts): conditional writes, batched
+ * reads, and GetItem of an alert receipt for a redelivered event. A test drives the deployed
+ * function through every path and checks it needs exactly these.
+ */
 export const TABLE_ACTIONS = [
   "dynamodb:BatchGetItem",
-  "dynamodb:BatchWriteItem",
+  "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
 ];

@@ -45,8 +45,7 @@ export async function deliverAlerts(pending: PendingAlert[], deps: AlertDelivery
   metrics.addMetric(Metric.AlertsSent, MetricUnit.Count, sent.length);
   metrics.addMetric(Metric.AlertsFailed, MetricUnit.Count, failures.length);
   try {
-    const unmarked = await outbox.markSent(sent);
-    if (unmarked > 0) logger.warn("alerts sent but not marked; a redelivery would send them again", { unmarked });
+    await outbox.markSent(sent);
   } catch (error) {
     logger.warn("alerts sent but not marked; a redelivery would send them again", { unmarked: sent.length, ...errorKeys(error) });
   }

@@ -1,66 +1,88 @@
-import { BatchWriteItemCommand, type DynamoDBClient, UpdateItemCommand, type WriteRequest } from "@aws-sdk/client-dynamodb";
-import { chunks, untilProcessed } from "../batching";
-import { type StoredMap, toAttributes } from "../store/attributeValues";
-import { isConditionFailure, UNPROCESSED_RETRY } from "../store/caseStore";
-import { AlertStatus } from "../store/historyRow";
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { fromAttributes, type StoredMap, toAttributes } from "../store/attributeValues";
+import { isConditionFailure } from "../store/caseStore";
+import { receiptKey } from "../store/tableDefinition";
 
 /**
- * The alerts waiting to go out. An alerting event is stored PENDING under a lease (its history
- * row, handler/store/historyRow.ts): the invocation that stored it owns sending it until the lease
- * ends. A redelivery that finds it still pending takes it over once the owner is certainly gone.
+ * The alerts waiting to go out. An alerting event's history row names its alert's owner (the
+ * invocation that stored it) and a lease (handler/store/historyRow.ts): the owner sends it until
+ * the lease ends, then writes one small receipt per invocation listing the events it alerted on.
+ * Marking alerts sent costs that one write, not a rewrite of each history row. A redelivery that
+ * finds an alert neither on its owner's receipt nor leased takes it over.
  */
 export interface AlertOutbox {
-  /** Takes over a pending alert whose owner's lease ran out; false if another invocation may still send it. */
-  claim(history: StoredMap, leaseUntil: number): Promise<boolean>;
+  /** Whether the owner named by a history row has receipted its alert. */
+  wasSent(history: StoredMap): Promise<boolean>;
+  /** Takes over an alert whose owner's lease ran out: the row as it is now, or undefined if its owner may still send it. */
+  claim(history: StoredMap, lease: AlertLease): Promise<StoredMap | undefined>;
   /** Gives up leases of alerts that could not be sent, so their redelivery may send them at once. */
   release(histories: StoredMap[]): Promise<void>;
-  /** Marks alerts sent; returns how many could not be marked (their alert may be sent again). */
-  markSent(histories: StoredMap[]): Promise<number>;
+  /** Receipts the alerts of these rows, each under its owner (if this fails, a redelivery may send them again). */
+  markSent(histories: StoredMap[]): Promise<void>;
 }
 
-const BATCH_WRITE_LIMIT = 25;
+/** Who sends an alert (an invocation's request id) and until when (epoch ms) it alone may. */
+export interface AlertLease {
+  owner: string;
+  until: number;
+}
+
+/** Receipts outlive every redelivery: SQS keeps a message (and its dead letter) at most 14 days from its first enqueue. */
+const RECEIPT_DAYS = 15;
+const DAY_SECONDS = 86_400;
 
 const keyOf = (row: StoredMap) => toAttributes({ pk: row.pk, sk: row.sk });
 
 export function createAlertOutbox(client: DynamoDBClient, tableName: string): AlertOutbox {
-  /** Sets a pending alert's lease; `onlyIfExpired` keeps a live lease of another invocation. */
-  function setLease(history: StoredMap, until: number, onlyIfExpired: boolean) {
-    return client.send(new UpdateItemCommand({
+  /** Sets a pending alert's lease while it still has the owner the row names. */
+  const setLease = (history: StoredMap, lease: AlertLease, onlyIfExpired: boolean) =>
+    client.send(new UpdateItemCommand({
       TableName: tableName,
       Key: keyOf(history),
-      UpdateExpression: "SET #lease = :until",
-      ConditionExpression: onlyIfExpired ? "#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)" : "#status = :pending",
-      ExpressionAttributeNames: { "#lease": "alertLeaseUntil", "#status": "alertStatus" },
-      ExpressionAttributeValues: toAttributes({ ":until": until, ":pending": AlertStatus.Pending, ...(onlyIfExpired ? { ":now": Date.now() } : {}) }),
+      UpdateExpression: "SET #owner = :owner, #lease = :until",
+      ConditionExpression: onlyIfExpired ? "#owner = :was AND #lease < :now" : "#owner = :was",
+      ExpressionAttributeNames: { "#owner": "alertOwner", "#lease": "alertLeaseUntil" },
+      ExpressionAttributeValues: toAttributes({
+        ":owner": lease.owner, ":until": lease.until, ":was": history.alertOwner ?? "", ...(onlyIfExpired ? { ":now": Date.now() } : {}),
+      }),
     }));
-  }
 
   return {
-    async claim(history, leaseUntil) {
+    async wasSent(history) {
+      if (typeof history.alertOwner !== "string") return false;
+      const result = await client.send(new GetItemCommand({ TableName: tableName, Key: toAttributes(receiptKey(history.alertOwner)), ConsistentRead: true }));
+      const sent = result.Item && (fromAttributes(result.Item).eventIds as Set<string> | undefined);
+      return sent?.has(String(history.eventId)) === true;
+    },
+
+    async claim(history, lease) {
       try {
-        await setLease(history, leaseUntil, true);
-        return true;
+        await setLease(history, lease, true);
+        return { ...history, alertOwner: lease.owner, alertLeaseUntil: lease.until };
       } catch (error) {
-        if (isConditionFailure(error)) return false;
+        if (isConditionFailure(error)) return undefined;
         throw error;
       }
     },
 
     async release(histories) {
-      await Promise.all(histories.map((history) => setLease(history, 0, false).catch(() => undefined)));
+      await Promise.all(histories.map((history) =>
+        setLease(history, { owner: String(history.alertOwner), until: 0 }, false).catch(() => undefined)));
     },
 
     async markSent(histories) {
-      const alertedAt = new Date().toISOString();
-      const unmarked = await Promise.all(chunks(histories, BATCH_WRITE_LIMIT).map(async (group) => {
-        const requests: WriteRequest[] = group.map((history) => ({ PutRequest: { Item: toAttributes({ ...history, alertStatus: AlertStatus.Sent, alertedAt }) } }));
-        const left = await untilProcessed(requests, async (pending) => {
-          const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-          return result.UnprocessedItems?.[tableName] ?? [];
-        }, UNPROCESSED_RETRY);
-        return left.length;
-      }));
-      return unmarked.reduce((sum, count) => sum + count, 0);
+      const byOwner = new Map<string, StoredMap[]>();
+      for (const history of histories) byOwner.set(String(history.alertOwner), [...(byOwner.get(String(history.alertOwner)) ?? []), history]);
+      const expiresAt = Math.floor(Date.now() / 1000) + RECEIPT_DAYS * DAY_SECONDS;
+      await Promise.all([...byOwner].map(([owner, rows]) =>
+        client.send(new UpdateItemCommand({
+          TableName: tableName,
+          Key: toAttributes(receiptKey(owner)),
+          // ADD: an invocation that receipts twice keeps both lists.
+          UpdateExpression: "ADD #eventIds :eventIds SET #expiresAt = :expiresAt",
+          ExpressionAttributeNames: { "#eventIds": "eventIds", "#expiresAt": "expiresAt" },
+          ExpressionAttributeValues: toAttributes({ ":eventIds": new Set(rows.map((row) => String(row.eventId))), ":expiresAt": expiresAt }),
+        }))));
     },
   };
 }

@@ -8,22 +8,26 @@ import {
 import { fromAttributes, type StoredMap, toAttributes } from "./attributeValues";
 import { chunks, untilProcessed } from "../batching";
 import type { StateUpdate } from "./stateUpdate";
-import { stateKey } from "./tableDefinition";
+import { itemRowName, type LookUpItemRows } from "./relatedItems";
+import { casePartitionKey, stateKey } from "./tableDefinition";
 import type { CaseState } from "../types";
 import type { UpdateSpec } from "./updateBuilder";
 
 /**
  * applied: the state changed and the history row was written. recorded: history written, state
- * untouched (the event was older than the state, or changes none). duplicate: this event was
- * stored before; `stored` is its history row as it is.
+ * untouched (the event was older than the state, or changes none) or changed by a fallback.
+ * duplicate: this event was stored before; `stored` is its history row as it is. `state`: the
+ * case's state after the update that applied, when that update says what it is.
  */
 export type RecordOutcome =
-  | { kind: "applied" }
-  | { kind: "recorded"; stale: boolean }
+  | { kind: "applied"; state?: CaseState }
+  | { kind: "recorded"; stale: boolean; state?: CaseState }
   | { kind: "duplicate"; stored: StoredMap };
 
 export interface CaseStore {
   loadStates(caseIds: string[]): Promise<Map<string, CaseState>>;
+  /** Which of these item rows exist, read strongly consistent (see relatedItems.ts). */
+  lookUpItemRows: LookUpItemRows;
   record(history: StoredMap, update: StateUpdate | undefined): Promise<RecordOutcome>;
 }
 
@@ -89,37 +93,55 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
     return states;
   }
 
+  const lookUpItemRows: LookUpItemRows = async (rows) => {
+    const found = new Set<string>();
+    const caseOf = new Map(rows.map(({ caseId }) => [casePartitionKey(caseId), caseId]));
+    const unique = [...new Map(rows.map((row) => [itemRowName(row.caseId, row.sortKey), row])).values()];
+    for (const group of chunks(unique, BATCH_GET_LIMIT)) {
+      const unread = await untilProcessed(group.map(({ caseId, sortKey }) => toAttributes({ pk: casePartitionKey(caseId), sk: sortKey })), async (keys) => {
+        const result = await client.send(new BatchGetItemCommand({
+          RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: "pk, sk" } },
+        }));
+        for (const item of result.Responses?.[tableName] ?? []) found.add(itemRowName(caseOf.get(item.pk.S!)!, item.sk.S!));
+        return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }, UNPROCESSED_RETRY);
+      // A row not read is not a row that does not exist: the op cannot be decided, so its record is retried.
+      if (unread.length > 0) throw Object.assign(new Error(`${unread.length} item rows left unprocessed by BatchGetItem`), { name: "UnprocessedKeys" });
+    }
+    return found;
+  };
+
   /**
-   * Applies a state update, or what its fallback gives for the state as it is, and so on; true if
-   * the first one applied. Fallbacks can alternate while concurrent writers race (a related item's
-   * CREATED and DELETED), so they are bounded: past the bound the record fails and is retried.
+   * Applies a state update, or what its fallback gives for the state as it is, and so on; returns
+   * the one that applied. Fallbacks can repeat while concurrent writers race (two ops of one
+   * case's related items), so they are bounded: past the bound the record fails and is retried.
    */
-  async function applyUpdate(stateUpdate: StateUpdate, attempts = MAX_UPDATE_ATTEMPTS): Promise<boolean> {
+  async function applyUpdate(stateUpdate: StateUpdate, attempts = MAX_UPDATE_ATTEMPTS): Promise<StateUpdate | undefined> {
     try {
       await update(stateUpdate.spec);
-      return true;
+      return stateUpdate;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = itemOfFailedCondition(error);
-      const next = stateUpdate.fallback?.(current && caseStateOf(current));
+      const next = await stateUpdate.fallback?.(current && caseStateOf(current));
       if (next && attempts <= 1) throw error;
-      if (next) await applyUpdate(next, attempts - 1);
-      return false;
+      return next && applyUpdate(next, attempts - 1);
     }
   }
 
   /**
    * Stores an event: its state change, then its history row, whose "not stored yet" condition is
    * the idempotency key. Every state update is idempotent on its own (latest-wins conditions,
-   * related-item id sets), so it goes first and alone, and a crash between the two is repaired by
-   * the redelivery; the history row commits the event.
+   * related-item ops named pending until their rows exist), so it goes first and alone, and a
+   * crash between the two is repaired by the redelivery; the history row commits the event.
    */
   async function record(history: StoredMap, stateUpdate: StateUpdate | undefined): Promise<RecordOutcome> {
     if (!stateUpdate) return putHistory(history, false);
     const applied = await applyUpdate(stateUpdate);
-    const outcome = await putHistory(history, !applied);
-    return applied && outcome.kind === "recorded" ? { kind: "applied" } : outcome;
+    const outcome = await putHistory(history, applied !== stateUpdate);
+    if (outcome.kind === "duplicate") return outcome;
+    return { ...(applied === stateUpdate ? { kind: "applied" } : outcome), state: applied?.state };
   }
 
-  return { loadStates, record };
+  return { loadStates, lookUpItemRows, record };
 }

@@ -1,19 +1,19 @@
 import { gzipSync } from "node:zlib";
 import type { Stored, StoredMap } from "./attributeValues";
 import { capValue } from "../alerts/alertRender";
+import type { AlertLease } from "../alerts/outbox";
 import { SystemField } from "../constants";
 import { fieldOf, storedValue } from "../fields";
-import { historyKey } from "./tableDefinition";
+import { itemOpOf } from "./relatedItems";
+import { historyKey, itemKey } from "./tableDefinition";
 import type { CaseEvent, FieldChange, FieldValue } from "../types";
-
-export const AlertStatus = { Pending: "PENDING", Sent: "SENT" } as const;
 
 export interface HistoryOptions {
   changes: FieldChange[];
   alertRules: string[];
   retentionDays: number;
-  /** Epoch ms until which this invocation owns sending the alert (see store.claimAlert). */
-  alertLeaseUntil: number;
+  /** Who sends the event's alert, and until when it alone may (handler/alerts/outbox.ts). */
+  alertLease: AlertLease;
   /**
    * Whether the raw event must be kept here: only when no lake keeps it. Compressed, since it is
    * mostly repeated keys, and every KB of a row is a write unit.
@@ -31,12 +31,13 @@ export const storedChanges = (changes: FieldChange[]): StoredMap[] =>
 
 /**
  * An event's history row: small on purpose (ids, type, time, who, what changed), since each KB is
- * a write unit and the row is written once per event and again when its alert is marked sent.
+ * a write unit.
  */
 export function historyRow(event: CaseEvent, options: HistoryOptions): StoredMap {
   const status = fieldOf(event.fields, SystemField.status);
+  const op = itemOpOf(event);
   const row: StoredMap = {
-    ...historyKey(event.caseId, event.orderKey),
+    ...(op ? itemKey(event.caseId, op.itemId, op.op) : historyKey(event.caseId, event.orderKey)),
     eventId: event.eventId,
     eventType: event.eventType,
     changedAt: event.changedAt,
@@ -50,8 +51,8 @@ export function historyRow(event: CaseEvent, options: HistoryOptions): StoredMap
   };
   if (options.alertRules.length > 0) {
     row.alertRules = options.alertRules;
-    row.alertStatus = AlertStatus.Pending;
-    row.alertLeaseUntil = options.alertLeaseUntil;
+    row.alertOwner = options.alertLease.owner;
+    row.alertLeaseUntil = options.alertLease.until;
   }
   if (options.retentionDays > 0) {
     row.expiresAt = Math.floor(Date.parse(event.changedAt) / 1000) + options.retentionDays * DAY_SECONDS;

@@ -1,7 +1,8 @@
 import type { StoredMap } from "./attributeValues";
-import { applyToState, stateIsAhead, stateUpdate } from "./stateUpdate";
-import { unstorableReason } from "./storable";
 import type { CaseStore, RecordOutcome } from "./caseStore";
+import { type ItemRows, itemOpOf, relatedItemUpdate, rowsToCheck } from "./relatedItems";
+import { applyToState, stateIsAhead, stateUpdate, type StateUpdate } from "./stateUpdate";
+import { unstorableReason } from "./storable";
 import type { CaseEvent, CaseState } from "../types";
 
 export type EventRecording =
@@ -13,16 +14,29 @@ export type EventRecording =
    */
   | { kind: "stored"; outcome: RecordOutcome; behind: boolean; state: CaseState | undefined };
 
+/** A case event's state update; a related item's creation or deletion decided on its rows, read after the state. */
+async function updateFor(event: CaseEvent, previous: CaseState | undefined, rows: ItemRows): Promise<StateUpdate | undefined> {
+  const op = itemOpOf(event);
+  if (!op) return stateUpdate(event, previous);
+  await rows.read(rowsToCheck(op, previous).map((sortKey) => ({ caseId: event.caseId, sortKey })));
+  return relatedItemUpdate(event, op, previous, rows, rows.readAgain);
+}
+
 /**
  * Stores one event as every writer does (the function, the backfill): its rows checked before
  * anything is written, so a state never names an event whose history row cannot exist; then the
  * state update and the history row (CaseStore.record).
+ *
+ * @param rows the item rows the writer has read or written, read after `previous`
  */
-export async function recordEvent(store: CaseStore, event: CaseEvent, history: StoredMap, previous: CaseState | undefined): Promise<EventRecording> {
-  const update = stateUpdate(event, previous);
+export async function recordEvent(store: CaseStore, event: CaseEvent, history: StoredMap, previous: CaseState | undefined, rows: ItemRows): Promise<EventRecording> {
+  const update = await updateFor(event, previous, rows);
   const reason = unstorableReason(history, update);
   if (reason) return { kind: "unstorable", reason };
   const outcome = await store.record(history, update);
+  rows.stored(event.caseId, String(history.sk));
   const behind = stateIsAhead(event, previous);
-  return { kind: "stored", outcome, behind, state: outcome.kind === "applied" && !behind ? applyToState(previous, event) : previous };
+  const state = outcome.kind === "duplicate" ? previous
+    : outcome.state ?? (outcome.kind === "applied" && !behind && event.family === "CASE" ? applyToState(previous, event) : previous);
+  return { kind: "stored", outcome, behind, state };
 }

@@ -12,7 +12,9 @@ import { UpdateBuilder, type UpdateSpec } from "./updateBuilder";
  */
 export interface StateUpdate {
   spec: UpdateSpec;
-  fallback?: (current: CaseState | undefined) => StateUpdate | undefined;
+  fallback?: (current: CaseState | undefined) => StateUpdate | undefined | Promise<StateUpdate | undefined>;
+  /** The case's state once this update applied, when the update knows all of it. */
+  state?: CaseState;
 }
 
 /**
@@ -96,57 +98,11 @@ export function fieldsOnlyUpdate(event: CaseEvent, current: CaseState | undefine
   return builder.spec(stateKey(event.caseId), NEWER_THAN_FIELDS);
 }
 
-/** Attribute counting a case's related items of one type, e.g. `relatedCommentCount`. */
-export const relatedCountAttribute = (type: string) =>
-  `related${type.replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase()) || "Other"}Count`;
-
-const RELATED_IDS = "relatedItemIds";
-const DELETED_RELATED_IDS = "deletedRelatedItemIds";
-
 /**
- * Related-item counts, idempotent and in any order without a transaction: the item's id joins a
- * set as the count goes up, only if it is in neither set; a delete takes it out and counts down
- * only if it is in. A delete seen first is remembered, so its late CREATED never counts.
- */
-function relatedUpdate(event: CaseEvent): StateUpdate | undefined {
-  const item = event.relatedItem;
-  const created = event.eventType.endsWith(".CREATED");
-  if (!item?.id || !(created || event.eventType.endsWith(".DELETED"))) return undefined;
-  const key = stateKey(event.caseId);
-  const id = new Set([item.id]);
-  const count = relatedCountAttribute(item.type);
-  const builder = new UpdateBuilder().set("caseId", event.caseId);
-  const ids = builder.name(RELATED_IDS);
-  const deleted = builder.name(DELETED_RELATED_IDS);
-  const itemId = builder.value("itemId", item.id);
-  if (created) {
-    builder.add(count, 1).add(RELATED_IDS, id);
-    return { spec: builder.spec(key, `NOT contains(${ids}, ${itemId}) AND NOT contains(${deleted}, ${itemId})`) };
-  }
-  builder.add(count, -1).add(DELETED_RELATED_IDS, id).delete(RELATED_IDS, id);
-  const remember = new UpdateBuilder().set("caseId", event.caseId).add(DELETED_RELATED_IDS, id);
-  // Not counted yet: remember the deletion, but only while the item is still uncounted. Its
-  // CREATED may land in between (another invocation): then count it down after all.
-  return alternating(
-    builder.spec(key, `contains(${ids}, ${itemId})`),
-    remember.spec(key, `NOT contains(${remember.name(RELATED_IDS)}, ${remember.value("itemId", item.id)})`),
-  );
-}
-
-/** `first`, falling back to `second`, falling back to `first`… (the store bounds the attempts). */
-const alternating = (first: UpdateSpec, second: UpdateSpec): StateUpdate => ({ spec: first, fallback: () => alternating(second, first) });
-
-/**
- * The state change an event makes, or undefined when it only belongs in history (related-item
- * updates, event types Cases may add later) or when the state already read rules it out.
+ * The state change a case event makes, or undefined when it only belongs in history (event types
+ * Cases may add later) or when the state already read rules it out. Related items: relatedItems.ts.
  */
 export function stateUpdate(event: CaseEvent, previous: CaseState | undefined): StateUpdate | undefined {
-  if (event.family === "RELATED_ITEM") {
-    const id = event.relatedItem?.id ?? "";
-    // Already counted (or its deletion already seen): the condition would fail; skip the request.
-    if (previous?.deletedRelatedItemIds?.has(id) || (event.eventType.endsWith(".CREATED") && previous?.relatedItemIds?.has(id))) return undefined;
-    return relatedUpdate(event);
-  }
   if (event.family !== "CASE" || !Object.values(CaseEventType).includes(event.eventType as never)) return undefined;
   const fieldsOnly = (state: CaseState | undefined) => {
     const spec = fieldsOnlyUpdate(event, state);
@@ -164,13 +120,6 @@ export function stateUpdate(event: CaseEvent, previous: CaseState | undefined): 
 
 /** The in-memory state after an event was applied, so later events of the batch see it. */
 export function applyToState(previous: CaseState | undefined, event: CaseEvent): CaseState {
-  if (event.family === "RELATED_ITEM") {
-    const next: CaseState = { ...previous, caseId: event.caseId };
-    const id = event.relatedItem?.id;
-    if (id && event.eventType.endsWith(".CREATED")) next.relatedItemIds = new Set([...(previous?.relatedItemIds ?? []), id]);
-    if (id && event.eventType.endsWith(".DELETED")) next.deletedRelatedItemIds = new Set([...(previous?.deletedRelatedItemIds ?? []), id]);
-    return next;
-  }
   const next: CaseState = { ...previous, caseId: event.caseId, lastChangeAt: event.changedAt, lastEventId: event.eventId };
   next.createdAt = event.createdAt ?? previous?.createdAt;
   if (event.eventType === CaseEventType.Deleted) {

@@ -37,3 +37,16 @@ export const historyKey = (caseId: string, orderKey: string) => ({
   pk: casePartitionKey(caseId),
   sk: `${EVENT_SORT_KEY_PREFIX}${orderKey}`,
 });
+
+/**
+ * A related item's creation and deletion are each stored once, under the item's id, whichever
+ * event reports them (the stream, a redelivery, the backfill): their history rows double as the
+ * memory that makes related-item counts idempotent (handler/store/relatedItems.ts).
+ */
+export const ITEM_SORT_KEY_PREFIX = "ITEM#";
+export type ItemOp = "CREATED" | "DELETED";
+export const itemSortKey = (itemId: string, op: ItemOp) => `${ITEM_SORT_KEY_PREFIX}${itemId}#${op}`;
+export const itemKey = (caseId: string, itemId: string, op: ItemOp) => ({ pk: casePartitionKey(caseId), sk: itemSortKey(itemId, op) });
+
+/** An invocation's receipt of the alerts it sent (handler/alerts/outbox.ts). */
+export const receiptKey = (owner: string) => ({ pk: `OUTBOX#${owner}`, sk: "RECEIPT" });

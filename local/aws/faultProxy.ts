@@ -1,4 +1,7 @@
 import * as http from "node:http";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { fromAttributes } from "../../handler/store/attributeValues";
+import { writeUnits } from "../../handler/store/itemSize";
 import { type LocalServer, startLocalServer } from "./localServer";
 
 /**
@@ -131,7 +134,7 @@ export class FaultProxy {
         reply.on("data", (chunk) => chunks.push(chunk));
         reply.on("end", () => {
           const answer = Buffer.concat(chunks);
-          this.capacity?.add(proxied.operation, answer);
+          this.capacity?.add(proxied.operation, answer, body);
           response.end(answer);
         });
       },
@@ -141,36 +144,51 @@ export class FaultProxy {
   }
 }
 
-/** Capacity units DynamoDB reported, summed: what a workload costs, tables and indexes. */
+/** What a write request wrote to, for the breakdown of write units (default: its operation). */
+export type ClassifyWrite = (operation: string, request: Record<string, any>) => string;
+
+/**
+ * Capacity units DynamoDB reported, summed: what a workload costs, tables and indexes. A write
+ * refused by its condition reports none, yet DynamoDB bills it (the item's size, at least one
+ * unit): it is counted from the item the refusal returns.
+ */
 export class ConsumedCapacity {
   writeUnits = 0;
   readUnits = 0;
-  /** Write units by operation and by table or index, to see where they go. */
+  /** Write units by what was written (`classify`) and by table or index, to see where they go. */
   readonly writesBy = new Map<string, number>();
 
-  add(operation: string, responseBody: Buffer): void {
-    let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[] };
+  constructor(private readonly classify: ClassifyWrite = (operation) => operation) {}
+
+  private count(key: string, units: number): void {
+    this.writesBy.set(key, (this.writesBy.get(key) ?? 0) + units);
+  }
+
+  add(operation: string, responseBody: Buffer, requestBody?: Buffer): void {
+    let parsed: { ConsumedCapacity?: CapacityEntry | CapacityEntry[]; __type?: string; Item?: Record<string, AttributeValue> };
+    let request: Record<string, any> = {};
     try {
       parsed = JSON.parse(responseBody.toString());
+      if (requestBody) request = JSON.parse(requestBody.toString());
     } catch {
       return;
     }
-    const entries = ([] as CapacityEntry[]).concat(parsed.ConsumedCapacity ?? []);
     const writes = WRITE_OPERATIONS.has(operation);
-    for (const entry of entries) {
-      if (writes) {
-        this.writeUnits += entry.CapacityUnits ?? 0;
-        const parts: [string, number | undefined][] = [
-          ["table", entry.Table?.CapacityUnits],
-          ...Object.entries(entry.GlobalSecondaryIndexes ?? {}).map(([index, units]): [string, number | undefined] => [index, units.CapacityUnits]),
-        ];
-        for (const [target, units] of parts) {
-          const key = `${operation} ${target}`;
-          this.writesBy.set(key, (this.writesBy.get(key) ?? 0) + (units ?? 0));
-        }
-      } else {
+    const what = writes ? this.classify(operation, request) : operation;
+    if (writes && parsed.__type?.endsWith("ConditionalCheckFailedException")) {
+      const units = parsed.Item ? writeUnits(fromAttributes(parsed.Item)) : 1;
+      this.writeUnits += units;
+      this.count(`${what} (condition failed)`, units);
+      return;
+    }
+    for (const entry of ([] as CapacityEntry[]).concat(parsed.ConsumedCapacity ?? [])) {
+      if (!writes) {
         this.readUnits += entry.CapacityUnits ?? 0;
+        continue;
       }
+      this.writeUnits += entry.CapacityUnits ?? 0;
+      this.count(`${what} table`, entry.Table?.CapacityUnits ?? 0);
+      for (const [index, units] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) this.count(`${what} ${index}`, units.CapacityUnits ?? 0);
     }
   }
 }

@@ -56,6 +56,11 @@ export class LambdaHost {
     return this.sandboxes.reduce((sum, sandbox) => sum + sandbox.cpuMicros, 0) / 1e6;
   }
 
+  /** The sandboxes' process ids (for memory figures). */
+  get pids(): number[] {
+    return this.sandboxes.map((sandbox) => sandbox.pid);
+  }
+
   /** The Node version the sandboxes run (`process.version` inside them). */
   get nodeVersion(): string {
     return this.sandboxes[0].nodeVersion;
@@ -167,6 +172,10 @@ class LambdaSandbox {
     host = new LambdaSandbox(child, ready.initMs, ready.nodeVersion, options.artifact.timeoutSeconds * 1000);
     for (const line of early.splice(0)) host.onLine(line, options.onLog);
     return host;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   get alive(): boolean {

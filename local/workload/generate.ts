@@ -3,6 +3,7 @@ import { pick, type Random, seededRandom, shuffle, uuid } from "./random";
 import { toWireValue } from "../aws/cases/model";
 import type { ExistingCase } from "./existingCases";
 import {
+  HEAVY_TEXT_FIELDS,
   SAMPLE_ACCOUNT as ACCOUNT,
   SAMPLE_AGENT_ROLE,
   SAMPLE_AGENTS as AGENTS,
@@ -21,7 +22,20 @@ export interface WorkloadOptions {
   days?: number;
   /** Cases that existed before the stream (backfilled): about a third get live events too. */
   existing?: ExistingCase[];
+  /**
+   * Cases as a B2B desk fills them: titles of about 300 characters, ten custom fields (seven long
+   * text fields besides the sample's three), comments of 2,000 characters.
+   */
+  heavy?: boolean;
 }
+
+const WORDS = ["customer", "order", "parcel", "refund", "invoice", "courier", "account", "warehouse", "delivery", "billing", "replacement", "escalated"];
+/** Words up to `length` characters: text as long as a heavy case's, the same for a seed. */
+const prose = (random: Random, length: number) => {
+  let text = "";
+  while (text.length < length) text += `${text ? " " : ""}${pick(random, WORDS)}`;
+  return text.slice(0, length);
+};
 
 const REGION = "us-east-1";
 const TEMPLATES = SAMPLE_TEMPLATES.map((template) => template.templateId);
@@ -80,6 +94,10 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
       createdAt: new Date(at).toISOString(),
       fields: Object.fromEntries(Object.entries(openingFields(random, agent)).map(([id, value]) => [id, { value: toWireValue(value) }])),
     };
+    if (options.heavy) {
+      sim.fields.title = { value: { stringValue: `${(sim.fields.title.value as { stringValue: string }).stringValue}: ${prose(random, 280)}` } };
+      for (const field of HEAVY_TEXT_FIELDS) sim.fields[field.id] = { value: { stringValue: prose(random, 60 + Math.floor(random() * 120)) } };
+    }
     let step = 0;
     const source = (eventType: string) => `generated case ${n + 1}, step ${++step} (${eventType})`;
     const emit = (eventType: string, changed: string[]) => {
@@ -113,7 +131,8 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
     };
     const related = (type: "Contact" | "Comment") => {
       const itemId = uuid(random);
-      const content = type === "Comment" ? { comment: { body: "Customer called again." } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
+      const body = options.heavy ? prose(random, 2_000) : "Customer called again.";
+      const content = type === "Comment" ? { comment: { body } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
       relatedEvent("RELATED_ITEM.CREATED", type, itemId, content);
       // Agents sometimes take a comment back.
       if (type === "Comment" && random() < 0.2) {

@@ -29,9 +29,14 @@ export const SAMPLE_CUSTOM_FIELDS = [
   { id: "vip-7f3b", name: "VIP customer", type: "Boolean" },
 ] as const;
 
+/** Text fields heavy cases also fill (the benchmark's heavy workload): ten custom fields in all. */
+export const HEAVY_TEXT_FIELDS = [
+  "account-name-1a2b", "order-number-3c4d", "shipping-address-5e6f", "product-7a8b", "channel-9c0d", "customer-notes-1e2f", "resolution-notes-3a4b",
+].map((id) => ({ id, name: id.replace(/-[0-9a-f]{4}$/, "").replace(/-/g, " "), type: "Text" as const }));
+
 export const sampleDomainSeed = (domainId: string): DomainSeed => ({
   domainId,
   name: "acme-support",
-  customFields: SAMPLE_CUSTOM_FIELDS.map((field) => ({ ...field })),
+  customFields: [...SAMPLE_CUSTOM_FIELDS, ...HEAVY_TEXT_FIELDS].map((field) => ({ ...field })),
   templates: SAMPLE_TEMPLATES.map((template) => ({ ...template })),
 });

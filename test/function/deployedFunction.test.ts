@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
+import { TABLE_ACTIONS } from "../../infra/policies";
 import { folderSize } from "../../local/lambda/artifact";
 import { seededRandom, shuffle } from "../../local/workload/random";
 import { bodyFor } from "../../local/aws/snsStandIn";
@@ -146,6 +147,24 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     const afterLease = await invokeBatch(local, [sampleBody("01-case-created.json"), sampleBody("01-case-created.json")]);
     expect(afterLease.response.batchItemFailures).to.deep.equal([]);
     expect(local.sns.delivered).to.have.length(1);
+  });
+
+  it("calls exactly the DynamoDB actions its role allows, on every path: new events, copies, an alert taken over", async () => {
+    const local = await resetPipeline();
+    const used = new Set<string>();
+    const collect = () => [...local.proxies.dynamodb.counts.keys()].forEach((operation) => used.add(`dynamodb:${operation}`));
+    await invokeBatch(local, CASE_LIFE.map(sampleBody));
+    await invokeBatch(local, [sampleBody("04-case-closed.json")], 2);
+    collect();
+    await storeWithAlertStillOwned(await resetPipeline());
+    const { pk, sk } = (await caseRows(local)).history[0];
+    await local.documents.send(new UpdateCommand({
+      TableName: local.tableName, Key: { pk, sk }, UpdateExpression: "SET alertLeaseUntil = :past", ExpressionAttributeValues: { ":past": Date.now() - 1 },
+    }));
+    await invokeBatch(local, [sampleBody("01-case-created.json")], 2);
+    collect();
+    expect(local.sns.delivered).to.have.length(1);
+    expect([...used].sort()).to.deep.equal([...TABLE_ACTIONS].sort());
   });
 
   it("an event whose state was applied but whose history row was not written is completed by the redelivery", async () => {

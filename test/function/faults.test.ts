@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DEFAULT_ALERT_RULES, matchingRules } from "../../handler/alerts/alertRules";
-import { relatedCountAttribute } from "../../handler/store/stateUpdate";
+import { relatedCountAttribute } from "../../handler/store/relatedItems";
 import type { CaseEvent } from "../../handler/types";
 import type { Fault } from "../../local/aws/faultProxy";
 import { deliverLikeSqs, generateWorkload } from "../../local/workload/generate";

@@ -10,7 +10,6 @@ import { createBatchHandler } from "../../handler/processor";
 import type { HandlerSettings } from "../../handler/settings";
 import type { StoredMap } from "../../handler/store/attributeValues";
 import type { CaseStore, RecordOutcome } from "../../handler/store/caseStore";
-import { AlertStatus } from "../../handler/store/historyRow";
 import type { StateUpdate } from "../../handler/store/stateUpdate";
 import { sqsRecord, toMessages } from "../../local/lambda/sqsDriver";
 import { SAMPLE_DOMAIN_ID } from "../../local/workload/sampleDomain";
@@ -48,6 +47,7 @@ function fakeStore(options: { failFor?: Set<string>; stored?: StoredMap[] } = {}
   const recorded: StoredMap[] = [];
   const store: CaseStore = {
     loadStates: async () => new Map(),
+    lookUpItemRows: async () => new Set(),
     record: async (history: StoredMap, update: StateUpdate | undefined): Promise<RecordOutcome> => {
       if (options.failFor?.has(String(history.eventId))) throw Object.assign(new Error("boom"), { name: "InternalServerError", $fault: "server" });
       const existing = rows.get(String(history.sk));
@@ -60,19 +60,18 @@ function fakeStore(options: { failFor?: Set<string>; stored?: StoredMap[] } = {}
   return { store, recorded };
 }
 
-function fakeOutbox(claimable = true) {
-  const calls = { claimed: [] as string[], released: [] as string[], sent: [] as string[] };
+/** An outbox whose receipts name `sent` (event ids) and whose claims succeed if `claimable`. */
+function fakeOutbox(options: { claimable?: boolean; sent?: string[] } = {}) {
+  const calls = { claimed: [] as string[], released: [] as string[], sent: [...(options.sent ?? [])] };
   const ids = (histories: StoredMap[]) => histories.map((history) => String(history.eventId));
   const outbox: AlertOutbox = {
-    claim: async (history) => {
+    wasSent: async (history) => calls.sent.includes(String(history.eventId)),
+    claim: async (history, lease) => {
       calls.claimed.push(String(history.eventId));
-      return claimable;
+      return options.claimable === false ? undefined : { ...history, alertOwner: lease.owner };
     },
     release: async (histories) => void calls.released.push(...ids(histories)),
-    markSent: async (histories) => {
-      calls.sent.push(...ids(histories));
-      return 0;
-    },
+    markSent: async (histories) => void calls.sent.push(...ids(histories)),
   };
   return { outbox, calls };
 }
@@ -188,8 +187,7 @@ describe("the processor, its AWS edges faked", () => {
 
   it("on a redelivery, resends the lake row of an event stored before and sends its pending alert once its owner is gone", async () => {
     const first = await invoke({ bodies: [CASE_LIFE_BODIES[0]], failAlertsOf: new Set([CREATED]) });
-    const pending = { ...first.recorded[0], alertStatus: AlertStatus.Pending };
-    const run = await invoke({ bodies: [CASE_LIFE_BODIES[0]], store: fakeStore({ stored: [pending] }), receiveCount: 2 });
+    const run = await invoke({ bodies: [CASE_LIFE_BODIES[0]], store: fakeStore({ stored: first.recorded }), receiveCount: 2 });
     expect(run.failed).to.deep.equal([]);
     expect(run.calls.claimed).to.deep.equal([CREATED]);
     expect(run.published.map((alert) => alert.body.eventId)).to.deep.equal([CREATED]);
@@ -199,8 +197,7 @@ describe("the processor, its AWS edges faked", () => {
 
   it("retries later a redelivered event whose alert another invocation may still be sending, without holding back its case", async () => {
     const first = await invoke({ bodies: [CASE_LIFE_BODIES[0]], failAlertsOf: new Set([CREATED]) });
-    const pending = { ...first.recorded[0], alertStatus: AlertStatus.Pending };
-    const run = await invoke({ bodies: CASE_LIFE_BODIES.slice(0, 2), store: fakeStore({ stored: [pending] }), outbox: fakeOutbox(false), receiveCount: 2 });
+    const run = await invoke({ bodies: CASE_LIFE_BODIES.slice(0, 2), store: fakeStore({ stored: first.recorded }), outbox: fakeOutbox({ claimable: false }), receiveCount: 2 });
     expect(run.failed).to.deep.equal([CREATED]);
     expect(run.published).to.deep.equal([]);
     expect(run.recorded.map((row) => row.eventId)).to.deep.equal([UPDATED]);
@@ -208,8 +205,7 @@ describe("the processor, its AWS edges faked", () => {
 
   it("neither alerts again nor resends the lake row of an event whose alert went out", async () => {
     const first = await invoke({ bodies: [CASE_LIFE_BODIES[0]] });
-    const sent = { ...first.recorded[0], alertStatus: AlertStatus.Sent };
-    const run = await invoke({ bodies: [CASE_LIFE_BODIES[0]], store: fakeStore({ stored: [sent] }), receiveCount: 2 });
+    const run = await invoke({ bodies: [CASE_LIFE_BODIES[0]], store: fakeStore({ stored: first.recorded }), outbox: fakeOutbox({ sent: [CREATED] }), receiveCount: 2 });
     expect(run.failed).to.deep.equal([]);
     expect(run.published).to.deep.equal([]);
     expect(run.lakeRows).to.deep.equal([]);

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
-import { casePartitionKey } from "../../handler/store/tableDefinition";
+import { casePartitionKey, receiptKey } from "../../handler/store/tableDefinition";
 import { type LakeContext, type LakeRecord, lakeRecord } from "../../handler/lake/lakeRow";
 import { applyToState, fieldChanges } from "../../handler/store/stateUpdate";
 import type { CaseEvent, CaseState } from "../../handler/types";
@@ -34,7 +34,7 @@ export const sampleBody = (file: string) => fs.readFileSync(path.join(EVENTS_DIR
 /** A sample event file as the function reads it. */
 export const parsedSample = (file: string): CaseEvent => parseSample(sampleBody(file));
 /** History row options of an event that alerts no one, kept forever, with the lake keeping its detail. */
-export const PLAIN_HISTORY = { changes: [], alertRules: [], retentionDays: 0, alertLeaseUntil: 1, keepDetail: false };
+export const PLAIN_HISTORY = { changes: [], alertRules: [], retentionDays: 0, alertLease: { owner: "test", until: 1 }, keepDetail: false };
 export const sampleEvent = (file: string) => JSON.parse(sampleBody(file));
 
 /** A sample event with a change of the test's own, as a message body. */
@@ -132,7 +132,18 @@ export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {
     ExpressionAttributeValues: { ":pk": casePartitionKey(caseId) },
     ConsistentRead: true,
   }));
-  return { state: Items.find((item) => item.sk === "STATE"), history: Items.filter((item) => item.sk !== "STATE") };
+  const history = Items.filter((item) => item.sk !== "STATE").sort((a, b) => `${a.changedAt}|${a.eventId}`.localeCompare(`${b.changedAt}|${b.eventId}`));
+  return { state: Items.find((item) => item.sk === "STATE"), history: await Promise.all(history.map((row) => withAlertStatus(local, row))) };
+}
+
+/**
+ * A history row with its alert's status as an operator reads it: SENT once its owner's receipt
+ * names the event, PENDING before.
+ */
+async function withAlertStatus(local: LocalPipeline, row: Record<string, any>) {
+  if (row.alertOwner === undefined) return row;
+  const { Item } = await local.documents.send(new GetCommand({ TableName: local.tableName, Key: receiptKey(row.alertOwner), ConsistentRead: true }));
+  return { ...row, alertStatus: Item?.eventIds?.has(row.eventId) ? "SENT" : "PENDING" };
 }
 
 /** Names the sample domain gives its fields and templates, as the function reads them for the lake. */

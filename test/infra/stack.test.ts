@@ -141,7 +141,7 @@ describe("the stack under Pulumi mocks", () => {
         {
           Sid: "StoreCaseEvents",
           Effect: "Allow",
-          Action: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: arnOf(mocks.one("aws:dynamodb/table:Table"), "dynamodb", "table/"),
         },
         { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: arnOf(named(TOPIC, "case-alerts"), "sns") },

@@ -85,6 +85,15 @@ describe("the fault proxy", () => {
       expect(proxy.capacity.writeUnits).to.equal(3);
       expect(Object.fromEntries(proxy.capacity.writesBy)).to.deep.equal({ "PutItem table": 2, "PutItem byStatus": 1 });
     });
+
+    it("counts a write its condition refused as DynamoDB bills it, by the item's size, under what the caller says was written", () => {
+      const capacity = new ConsumedCapacity((operation, request) => `${request.Key.sk.S} ${operation}`);
+      const refused = { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", Item: { pk: { S: "CASE#1" }, sk: { S: "STATE" }, notes: { S: "x".repeat(1_500) } } };
+      const request = { TableName: "cases", Key: { pk: { S: "CASE#1" }, sk: { S: "STATE" } } };
+      capacity.add("UpdateItem", Buffer.from(JSON.stringify(refused)), Buffer.from(JSON.stringify(request)));
+      capacity.add("UpdateItem", Buffer.from(JSON.stringify({ __type: refused.__type })), Buffer.from(JSON.stringify(request)));
+      expect([capacity.writeUnits, Object.fromEntries(capacity.writesBy)]).to.deep.equal([3, { "STATE UpdateItem (condition failed)": 3 }]);
+    });
   });
 
   it("answers SNS's requests in SNS's XML errors", async () => {

@@ -1,0 +1,141 @@
+import type { CaseEvent, CaseState } from "../types";
+import type { StateUpdate } from "./stateUpdate";
+import { type ItemOp, itemSortKey, stateKey } from "./tableDefinition";
+import { UpdateBuilder } from "./updateBuilder";
+
+/**
+ * Related-item counts, exact and idempotent in any order, with a STATE row of bounded size.
+ *
+ * The memory of what was counted is the items' own history rows: a creation and a deletion are
+ * each stored once under the item's id (`ITEM#<id>#CREATED`, `ITEM#<id>#DELETED`), whichever event
+ * reports them. A count changes with a state update that goes first (as every state update), so
+ * between the two writes the state names the op in `relatedItemsPending`; the next op of the case
+ * drops the names whose rows it has read back. The pending set is therefore as small as the ops in
+ * flight, whatever the case's history, and every op costs one small state update and one history row.
+ *
+ * Ops of one case are serialised by `relatedItemsVersion`: each op is decided on the state it read
+ * and on the item rows read after it, and applies only if no other op moved the state meanwhile.
+ * If one did, the op is decided again on the state DynamoDB returns and rows read again.
+ */
+export const PENDING_ATTRIBUTE = "relatedItemsPending";
+export const VERSION_ATTRIBUTE = "relatedItemsVersion";
+/** Id sets written before the marker rows (one-time migration: scripts/migrateRelatedItems.ts); read, never written. */
+export const LEGACY_IDS_ATTRIBUTE = "relatedItemIds";
+export const LEGACY_DELETED_IDS_ATTRIBUTE = "deletedRelatedItemIds";
+
+export interface ItemOpOf {
+  itemId: string;
+  type: string;
+  op: ItemOp;
+}
+
+/** The creation or deletion of a related item an event reports, if it reports one with an id. */
+export function itemOpOf(event: CaseEvent): ItemOpOf | undefined {
+  const item = event.relatedItem;
+  if (event.family !== "RELATED_ITEM" || !item?.id) return undefined;
+  const op = event.eventType.endsWith(".CREATED") ? "CREATED" : event.eventType.endsWith(".DELETED") ? "DELETED" : undefined;
+  return op && { itemId: item.id, type: item.type, op };
+}
+
+/** Attribute counting a case's related items of one type, e.g. `relatedCommentCount`. */
+export const relatedCountAttribute = (type: string): `related${string}Count` =>
+  `related${type.replace(/[^A-Za-z0-9]/g, "").replace(/^./, (c) => c.toUpperCase()) || "Other"}Count`;
+
+/** A pending op is named by its row's sort key: that is the row that retires it. */
+const pendingName = (itemId: string, op: ItemOp) => itemSortKey(itemId, op);
+
+/** Item rows as read back from the table: which were looked up, and which of those exist. */
+export interface ItemRowsSeen {
+  checked(caseId: string, sortKey: string): boolean;
+  exists(caseId: string, sortKey: string): boolean;
+}
+
+/** The rows an op is decided on: its item's two rows, and the rows of the ops the state holds pending. */
+export function rowsToCheck(op: ItemOpOf, state: CaseState | undefined): string[] {
+  return [itemSortKey(op.itemId, "CREATED"), itemSortKey(op.itemId, "DELETED"), ...(state?.relatedItemsPending ?? [])];
+}
+
+/** Reads the given rows again (strongly consistent) and records what it found. */
+export type ReadItemRows = (caseId: string, sortKeys: string[]) => Promise<ItemRowsSeen>;
+
+/** Looks item rows up: returns the `caseId` + `sortKey` pairs (joined by rowName) that exist. */
+export type LookUpItemRows = (rows: { caseId: string; sortKey: string }[]) => Promise<Set<string>>;
+
+/** How a looked-up row is named in the set LookUpItemRows returns. */
+export const itemRowName = (caseId: string, sortKey: string) => `${caseId}\u0000${sortKey}`;
+
+/**
+ * The item rows one invocation has read back or written: read once for the whole batch (after its
+ * states), then kept up to date by its own writes, and read again for a case when an op races.
+ */
+export class ItemRows implements ItemRowsSeen {
+  private readonly seen = new Set<string>();
+  private readonly found = new Set<string>();
+
+  constructor(private readonly lookUp: LookUpItemRows) {}
+
+  checked = (caseId: string, sortKey: string) => this.seen.has(itemRowName(caseId, sortKey));
+  exists = (caseId: string, sortKey: string) => this.found.has(itemRowName(caseId, sortKey));
+
+  /** Reads the rows not read yet (all of them, `again`). */
+  async read(rows: { caseId: string; sortKey: string }[], again = false): Promise<this> {
+    const wanted = rows.filter((row) => again || !this.checked(row.caseId, row.sortKey));
+    if (wanted.length === 0) return this;
+    const found = await this.lookUp(wanted);
+    for (const { caseId, sortKey } of wanted) {
+      const name = itemRowName(caseId, sortKey);
+      this.seen.add(name);
+      if (found.has(name)) this.found.add(name);
+      else this.found.delete(name);
+    }
+    return this;
+  }
+
+  /** A row this invocation wrote (or found written). */
+  stored(caseId: string, sortKey: string): void {
+    this.seen.add(itemRowName(caseId, sortKey));
+    this.found.add(itemRowName(caseId, sortKey));
+  }
+
+  /** For an op's fallback: its rows read again. */
+  readAgain: ReadItemRows = (caseId, sortKeys) => this.read(sortKeys.map((sortKey) => ({ caseId, sortKey })), true);
+}
+
+/**
+ * The state update an item op makes, or undefined when the op is known already (a duplicate, or a
+ * creation after its deletion, which is never counted). `seen` must hold the rows of
+ * `rowsToCheck`, read after `state`.
+ */
+export function relatedItemUpdate(event: CaseEvent, op: ItemOpOf, state: CaseState | undefined, seen: ItemRowsSeen, read: ReadItemRows): StateUpdate | undefined {
+  const { caseId } = event;
+  const pending = new Set(state?.relatedItemsPending ?? []);
+  const legacy = { CREATED: state?.relatedItemIds, DELETED: state?.deletedRelatedItemIds };
+  const known = (which: ItemOp) =>
+    seen.exists(caseId, itemSortKey(op.itemId, which)) || pending.has(pendingName(op.itemId, which)) || legacy[which]?.has(op.itemId) === true;
+  // Stored (or counted) already; or a creation whose deletion came first: nothing to count.
+  if (known(op.op) || (op.op === "CREATED" && known("DELETED"))) return undefined;
+  // A deletion counts down only what was counted; one seen first is remembered all the same.
+  const delta = op.op === "CREATED" ? 1 : known("CREATED") ? -1 : 0;
+
+  const retired = [...pending].filter((name) => seen.exists(caseId, name));
+  const nextPending = new Set([...pending].filter((name) => !retired.includes(name)).concat(pendingName(op.itemId, op.op)));
+  const version = state?.relatedItemsVersion;
+  const builder = new UpdateBuilder().set("caseId", caseId).set(PENDING_ATTRIBUTE, nextPending).set(VERSION_ATTRIBUTE, (version ?? 0) + 1);
+  const countAttribute = relatedCountAttribute(op.type);
+  if (delta !== 0) builder.add(countAttribute, delta);
+  const versionName = builder.name(VERSION_ATTRIBUTE);
+  const condition = version === undefined ? `attribute_not_exists(${versionName})` : `${versionName} = ${builder.value("readVersion", version)}`;
+  const after: CaseState = {
+    ...state,
+    caseId,
+    relatedItemsPending: nextPending,
+    relatedItemsVersion: (version ?? 0) + 1,
+    [countAttribute]: (state?.[countAttribute] ?? 0) + delta,
+  };
+  return {
+    spec: builder.spec(stateKey(caseId), condition),
+    state: after,
+    // Another op of the case came first: decide again on the state as it is now.
+    fallback: async (current) => relatedItemUpdate(event, op, current, await read(caseId, rowsToCheck(op, current)), read),
+  };
+}
