@@ -55,7 +55,7 @@ export interface Comparison {
  */
 export async function compareWithMinimal(workload: Workload, targets: { wruPerEvent: number }, withArtifact: boolean): Promise<Comparison> {
   const { bodies } = workload;
-  const local = await startLocalPipeline({ stackConfig: workload.stackConfig, env: { POWERTOOLS_LOG_LEVEL: "WARN" }, concurrency: STACK_CONCURRENCY });
+  const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN", ...workload.env }, concurrency: STACK_CONCURRENCY });
   const figures: Figure[] = [];
   const lines: string[] = [];
   try {

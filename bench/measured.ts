@@ -1,4 +1,4 @@
-import { STATE_SORT_KEY } from "../handler/store/tableDefinition";
+import { RELATED_SORT_KEY, STATE_SORT_KEY } from "../handler/store/tableDefinition";
 import { type ClassifyWrite, ConsumedCapacity } from "../local/aws/faultProxy";
 import type { LocalPipeline } from "../local/localPipeline";
 import { cpuMeter } from "./processCpu";
@@ -17,6 +17,7 @@ export const classifyWrite: ClassifyWrite = (operation, request) => {
   const sk = String(key?.sk?.S ?? "");
   if (pk.startsWith("OUTBOX#")) return "alert receipt";
   if (sk === STATE_SORT_KEY) return "state row";
+  if (sk === RELATED_SORT_KEY) return "counts row";
   // An update of a history row moves an alert's lease (a takeover or a release).
   if (operation === "UpdateItem") return "alert lease";
   if (sk.startsWith("ITEM#")) return "history row (related-item op)";

@@ -1,115 +1,121 @@
 import "../cli/quietSdk";
-import * as path from "node:path";
-import { RUNTIME_PROVIDED_PACKAGES } from "../infra/processor";
-import { folderSize } from "../local/lambda/artifact";
-import { deliverLikeSqs, generateWorkload } from "../local/workload/generate";
-import { runtimeModulesDir } from "../local/lambda/lambdaHost";
-import { startLocalPipeline } from "../local/localPipeline";
-import { SAMPLE_DOMAIN_ID } from "../local/workload/sampleDomain";
-import { writeUnits } from "../handler/store/itemSize";
-import { monthlyCost, type Usage } from "./cost";
-import { type HandlerRun, runHandler, STACK_BATCH_SIZE, STACK_CONCURRENCY } from "./handlerRun";
-import { initTimes } from "./initTimes";
-import { MINIMAL_IN_FLIGHT, type MinimalRun, runMinimalClient } from "./minimalRun";
+import * as os from "node:os";
+import { eachFlag, UsageError } from "../cli/args";
+import { type Comparison, compareWithMinimal } from "./compare";
+import { type Figure, FIGURE_TABLE_HEADER, figureRow, fmt, meets } from "./figures";
+import { kpiGrowth } from "./kpiGrowth";
+import { longCase } from "./longCase";
+import { scaleRun } from "./scale";
+import { heavyWorkload, lightWorkload } from "./workloads";
 
-/** A realistic mix: generated cases living their lives, with SQS's duplicates and reordering. */
-const BENCH_CASES = 1_000;
-const MEMORY_GB = 0.25;
-/** DynamoDB Local's speed varies from run to run (JIT, GC): each design runs this often, alternating. */
-const RUNS = 3;
+const PARTS = ["light", "heavy", "long-case", "scale", "kpi-sql"] as const;
+type Part = (typeof PARTS)[number];
 
-const fmt = (value: number, digits = 2) => value.toFixed(digits);
-const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
-const best = <T extends { eventsPerSecond: number }>(runs: T[]) => runs.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
-const target = (ok: boolean) => (ok ? "met" : "NOT MET");
+const USAGE = `Usage: npm run bench -- [options]
 
-function usagePerMillion(run: HandlerRun): Usage {
-  const perEvent = 1e6 / run.messages;
-  return {
-    invocations: run.invocations * perEvent,
-    gbSeconds: run.invocations * perEvent * (run.meanDurationMs / 1000) * MEMORY_GB,
-    // EventBridge's SendMessage per event; receives and deletes move up to 10 messages each.
-    sqsRequests: 1e6 * (1 + 2 / 10),
-    writeUnits: run.capacity.writeUnits * perEvent,
-    readUnits: run.capacity.readUnits * perEvent,
-    snsPublishes: run.publishRequests * perEvent,
-    emails: run.alerts * perEvent,
-    lakeRows: run.lakeRows * perEvent,
-    parquetBytes: run.parquetBytes * perEvent,
-  };
+Measures the deployed function on DynamoDB Local and the stand-ins, against a minimal client run
+in the same run, and prints each figure with its target.
+
+  --only <part,...>  run only these parts: ${PARTS.join(", ")} (default: all, about 20 minutes)
+  --json             print the figures as JSON on stdout (the tables go to stderr)
+  -h, --help         show this help
+`;
+
+interface BenchArgs {
+  parts: Part[];
+  json: boolean;
+  help: boolean;
 }
 
-/** The AWS sample: one Lambda invocation, one PutItem of the event and one email per event. */
-function originalUsage(bodies: string[]): Usage {
-  const units = bodies.reduce((sum, body) => sum + writeUnits({ pk: "CASE#00000000-0000-0000-0000-000000000000", event: body }), 0) / bodies.length;
-  return { invocations: 1e6, gbSeconds: 1e6 * 0.05 * MEMORY_GB, sqsRequests: 3e6, writeUnits: 1e6 * units, readUnits: 0, snsPublishes: 1e6, emails: 1e6, lakeRows: 0, parquetBytes: 0 };
+function parseArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { parts: [...PARTS], json: false, help: false };
+  eachFlag(argv, USAGE, (flag, value) => {
+    switch (flag) {
+      case "--only": {
+        const parts = value().split(",").map((part) => part.trim());
+        const unknown = parts.find((part) => !PARTS.includes(part as Part));
+        if (unknown !== undefined || parts.length === 0) throw new UsageError(`--only takes ${PARTS.join(", ")}; got ${JSON.stringify(unknown ?? "")}`, USAGE);
+        args.parts = parts as Part[];
+        break;
+      }
+      case "--json": args.json = true; break;
+      case "-h":
+      case "--help": args.help = true; break;
+      default: throw new UsageError(`unknown option ${JSON.stringify(flag)}`, USAGE);
+    }
+  });
+  return args;
 }
 
-async function main(): Promise<void> {
-  console.log(`cases-data-streaming benchmark, ${new Date().toISOString().slice(0, 10)} (DynamoDB Local + stand-ins, the deployed artifact)\n`);
-  const bodies = deliverLikeSqs(
-    generateWorkload({ cases: BENCH_CASES, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event)), 1);
-  const local = await startLocalPipeline({ env: { POWERTOOLS_LOG_LEVEL: "WARN" }, concurrency: STACK_CONCURRENCY });
-  try {
-    const size = folderSize(local.artifact.dir);
-    const index = size.bytes - folderSize(path.join(local.artifact.dir, "node_modules")).bytes;
-    console.log("Deployment archive (unzipped, as `pulumi up` uploads it)");
-    console.log(`  total ${mb(size.bytes)} in ${size.files} files (target <= 5 MB); __index.js ${fmt(index / 1024, 1)} KB`);
-    const init = initTimes(local.artifact.dir, runtimeModulesDir(local.artifact.dir), RUNTIME_PROVIDED_PACKAGES);
-    console.log(`\nModule init in a fresh Node ${local.host.nodeVersion} process (median of ${init.runs})`);
-    console.log(`  AWS SDK clients only ${fmt(init.sdkMs, 0)} ms; __index.js ${fmt(init.fullMs, 0)} ms; ratio ${fmt(init.fullMs / init.sdkMs)} (target <= 1.5)`);
+function costTable(comparisons: Comparison[]): string[] {
+  const rows = comparisons.flatMap((comparison) => comparison.cost);
+  return [
+    "Cost per million events, us-east-1 list prices (bench/cost.ts)",
+    "| design | DynamoDB WRU | DynamoDB RRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | lake $ | email $ | total $ | total without email $ |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows.map(({ design, usage, cost }) =>
+      `| ${design} | ${fmt(usage.writeUnits, 0)} | ${fmt(usage.readUnits, 0)} | ${fmt(usage.snsPublishes, 0)} | ${fmt(usage.emails, 0)} | ${fmt(cost.lambda)} | ${fmt(cost.sqs)} | ` +
+      `${fmt(cost.dynamodb)} | ${fmt(cost.snsPublish)} | ${fmt(cost.firehose + cost.s3 + cost.athena)} | ${fmt(cost.email)} | ${fmt(cost.total)} | ${fmt(cost.total - cost.email)} |`),
+  ];
+}
 
-    const handlerRuns: HandlerRun[] = [];
-    const minimalRuns: MinimalRun[] = [];
-    // A first run of each warms DynamoDB Local's JIT and caches; it is not counted.
-    await runHandler(local, bodies);
-    await runMinimalClient(local, bodies);
-    for (let run = 0; run < RUNS; run++) {
-      handlerRuns.push(await runHandler(local, bodies));
-      minimalRuns.push(await runMinimalClient(local, bodies));
-    }
-    const ours = best(handlerRuns);
-    const minimal = best(minimalRuns);
-    const wruPerEvent = ours.capacity.writeUnits / ours.messages;
-    const cpuRatio = ours.cpuSeconds / ours.messages / (minimal.cpuSeconds / minimal.events);
-    const throughputRatio = ours.eventsPerSecond / minimal.eventsPerSecond;
-    console.log(`\nWorkload: ${bodies.length} SQS messages from ${BENCH_CASES} generated cases (~10% duplicates, reordered); ` +
-      `the function at the stack's defaults (batch ${STACK_BATCH_SIZE}, concurrency ${STACK_CONCURRENCY}); ` +
-      `the minimal client (1 history put + 1 state update per event, ${MINIMAL_IN_FLIGHT} in flight, own process); best of ${RUNS} runs each after a warm-up, alternating`);
-    console.log(`  runs, events/s: function ${handlerRuns.map((r) => fmt(r.eventsPerSecond, 0)).join(", ")}; minimal client ${minimalRuns.map((r) => fmt(r.eventsPerSecond, 0)).join(", ")}`);
-    console.log("\n  | figure | this function | minimal client | ratio | target |");
-    console.log("  |---|---|---|---|---|");
-    console.log(`  | DynamoDB write units per event (tables + indexes, ConsumedCapacity) | ${fmt(wruPerEvent)} | ${fmt(minimal.capacity.writeUnits / minimal.events)} | — | <= 3: ${target(wruPerEvent <= 3)} |`);
-    console.log(`  | CPU per event | ${fmt((ours.cpuSeconds * 1000) / ours.messages)} ms | ${fmt((minimal.cpuSeconds * 1000) / minimal.events)} ms | ${fmt(cpuRatio)}x | <= 1.5x: ${target(cpuRatio <= 1.5)} |`);
-    console.log(`  | events/s | ${fmt(ours.eventsPerSecond, 0)} | ${fmt(minimal.eventsPerSecond, 0)} | ${fmt(throughputRatio)} | >= 0.8: ${target(throughputRatio >= 0.8)} |`);
-    const perEvent = (seconds: number, events: number) => `${fmt((seconds * 1000) / events)} ms`;
-    console.log(`\n  CPU per event elsewhere: DynamoDB Local ${perEvent(ours.elsewhere.dynamo, ours.messages)} (minimal client: ${perEvent(minimal.elsewhere.dynamo, minimal.events)}); ` +
-      `harness: SQS driver, proxies, stand-ins ${perEvent(ours.elsewhere.harness, ours.messages)} (${perEvent(minimal.elsewhere.harness, minimal.events)})`);
-    console.log(`  Where the write units go (per event): ${[...ours.capacity.writesBy].filter(([, units]) => units > 0)
-      .map(([where, units]) => `${where} ${fmt(units / ours.messages)}`).join("; ")}`);
-    console.log(`  Lake: ${ours.lakeRows} rows (${fmt(ours.lakeRows / ours.seconds, 0)} rows/s during the run), ` +
-      `${fmt(ours.parquetBytes / Math.max(1, ours.lakeRows), 0)} bytes of Parquet per row (DuckDB's writer, Snappy)`);
-    console.log(`  Reads: ${fmt(ours.capacity.readUnits / ours.messages)} RRU per event. ${ours.invocations} invocations, ${ours.deadLetters} dead letters; ` +
-      `${ours.alerts} alerts in ${ours.publishRequests} SNS requests (${fmt(ours.publishRequests / Math.max(1, ours.alerts))} per alert)`);
-
-    const rows: [string, Usage][] = [["this stack", usagePerMillion(ours)], ["the AWS sample (1 put + 1 email per event)", originalUsage(bodies)]];
-    console.log("\nCost per million events, us-east-1 list prices (bench/cost.ts)");
-    console.log("  | design | invocations | SQS requests | DynamoDB WRU | DynamoDB RRU | SNS publishes | emails | Lambda $ | SQS $ | DynamoDB $ | SNS $ | lake $ (Firehose, S3, Athena) | email $ | total $ | total without email $ |");
-    console.log("  |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for (const [name, usage] of rows) {
-      const cost = monthlyCost(usage);
-      console.log(`  | ${name} | ${fmt(usage.invocations, 0)} | ${fmt(usage.sqsRequests, 0)} | ${fmt(usage.writeUnits, 0)} | ${fmt(usage.readUnits, 0)} | ` +
-        `${fmt(usage.snsPublishes, 0)} | ${fmt(usage.emails, 0)} | ${fmt(cost.lambda)} | ${fmt(cost.sqs)} | ${fmt(cost.dynamodb)} | ${fmt(cost.snsPublish)} | ` +
-        `${fmt(cost.firehose + cost.s3 + cost.athena)} | ${fmt(cost.email)} | ${fmt(cost.total)} | ${fmt(cost.total - cost.email)} |`);
-    }
-    console.log("  Lambda GB-s from local invocation times; one subscribed address; the sample's put is the event as received, 50 ms per invocation;");
-    console.log("  lake: Firehose ingestion and conversion per 5 KB record, partitioning per GB, a month of S3 storage, every KPI query scanning it once.");
-  } finally {
-    await local.stop();
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
   }
+  // With --json, stdout carries the JSON alone.
+  const say = (line = "") => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const date = new Date().toISOString().slice(0, 10);
+  say(`cases-data-streaming benchmark, ${date} (${os.cpus().length} cores; DynamoDB Local and stand-ins; the deployed artifact)`);
+  const figures: Figure[] = [];
+  const comparisons: Comparison[] = [];
+  const section = (title: string, result: { figures: Figure[]; lines: string[] }) => {
+    figures.push(...result.figures);
+    say(`\n## ${title}`);
+    result.lines.forEach((line) => say(line));
+    say();
+    [...FIGURE_TABLE_HEADER, ...result.figures.map(figureRow)].forEach((line) => say(line));
+  };
+
+  if (args.parts.includes("light")) {
+    const light = await compareWithMinimal(lightWorkload(), { wruPerEvent: 2.5 }, true);
+    comparisons.push(light);
+    section("Light workload", light);
+  }
+  if (args.parts.includes("heavy")) {
+    const heavy = await compareWithMinimal(heavyWorkload(), { wruPerEvent: 3 }, false);
+    comparisons.push(heavy);
+    section("Heavy workload", heavy);
+  }
+  if (comparisons.length > 0) {
+    say();
+    costTable(comparisons).forEach((line) => say(line));
+  }
+  if (args.parts.includes("long-case")) section("Long case", await longCase());
+  if (args.parts.includes("scale")) section("Scale", await scaleRun());
+  if (args.parts.includes("kpi-sql")) section("KPI SQL as the lake grows", await kpiGrowth());
+
+  const missed = figures.filter((figure) => meets(figure) === false);
+  say(`\n${figures.filter((figure) => figure.target).length - missed.length} of ${figures.filter((figure) => figure.target).length} targets met` +
+    (missed.length > 0 ? `; not met: ${missed.map((figure) => figure.id).join(", ")}` : ""));
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({
+      date,
+      cores: os.cpus().length,
+      figures: figures.map((figure) => ({ ...figure, met: meets(figure) })),
+      cost: comparisons.flatMap((comparison) => comparison.cost),
+    }, null, 2)}\n`);
+  }
+  return 0;
 }
 
-main().catch((error) => {
+main().then((code) => process.exit(code), (error: Error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });

@@ -86,12 +86,13 @@ export function createEventHandler(deps: EventHandlerDependencies) {
       return { event, outcome, alert: { input: { event, rules, changes, state: next }, history }, lake };
     }
     // A redelivery: alert only if the first delivery stored the event but never got the alert out,
-    // and its owner is gone; while the owner may still send it, retry later instead.
-    const storedRules = storedAlertRules(history);
-    if (storedRules.length === 0 || queuedAlerts.has(String(history.eventId)) || (await alertSent(history))) return { event, outcome, lake };
+    // and its owner is gone; while the owner may still send it, retry later instead. (A related
+    // item's op stored by another event is that event's to alert on.)
+    const storedRules = history.eventId === event.eventId ? storedAlertRules(history) : [];
+    if (storedRules.length === 0 || queuedAlerts.has(event.eventId) || (await alertSent(history))) return { event, outcome, lake };
     const claimed = await outbox.claim(history, lease);
     if (!claimed) throw alertInProgress(event.eventId);
-    queuedAlerts.add(String(history.eventId));
+    queuedAlerts.add(event.eventId);
     return { event, outcome, alert: { input: { event, rules: storedRules, changes: changesOf(history), state: next }, history: claimed }, lake };
   };
 }

@@ -11,7 +11,7 @@ import {
 import { fromAttributes, type StoredMap, toAttributes } from "../handler/store/attributeValues";
 import { isConditionFailure } from "../handler/store/caseStore";
 import { LEGACY_DELETED_IDS_ATTRIBUTE, LEGACY_IDS_ATTRIBUTE, VERSION_ATTRIBUTE } from "../handler/store/relatedItems";
-import { EVENT_SORT_KEY_PREFIX, type ItemOp, itemSortKey, STATE_SORT_KEY } from "../handler/store/tableDefinition";
+import { EVENT_SORT_KEY_PREFIX, type ItemOp, itemSortKey, RELATED_SORT_KEY, STATE_SORT_KEY } from "../handler/store/tableDefinition";
 
 /**
  * The one-time move from state rows that kept every related item's id (two string sets, growing
@@ -20,10 +20,11 @@ import { EVENT_SORT_KEY_PREFIX, type ItemOp, itemSortKey, STATE_SORT_KEY } from 
  * For each STATE row with the sets: the case's history rows of related-item creations and
  * deletions (`EVENT#…` with a relatedItemId) move to `ITEM#<id>#CREATED` / `#DELETED`, as the
  * function writes them now, and an id in the sets whose history row is gone (expired) gets a row
- * that says so: every id the sets held has its item row. Then the sets
- * are removed, on the condition that no related-item op changed the state meanwhile (else the case
- * is read again). Counts are not touched. The function reads the sets until then, so the move can
- * run while the stack takes events; running it again finds nothing to do.
+ * that says so: every id the sets held has its item row. Then the state row's counts move to the
+ * case's counts row (`sk = RELATED`) where it has none of that type yet, on the condition that no
+ * related-item op moved that row meanwhile (else the case is done again), and the sets and counts
+ * leave the state row. The function reads the sets and counts until then, so the move can run
+ * while the stack takes events; running it again finds nothing to do.
  */
 export interface MigrationResult {
   statesMigrated: number;
@@ -92,7 +93,46 @@ export async function migrateRelatedItemIds(client: DynamoDBClient, tableName: s
     }
   };
 
-  /** Moves one case; false when a related-item op changed its state meanwhile (read it again). */
+  /**
+   * The state row's counts to the counts row (where one has none of its own yet), then the sets
+   * and counts off the state row. False when a related-item op moved the counts row meanwhile.
+   */
+  async function moveCounts(state: StoredMap): Promise<boolean> {
+    const pk = String(state.pk);
+    const counts = Object.keys(state).filter((name) => /^related\w*Count$/.test(name));
+    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: toAttributes({ pk, sk: RELATED_SORT_KEY }), ConsistentRead: true }));
+    const version = Item ? (fromAttributes(Item)[VERSION_ATTRIBUTE] as number | undefined) : undefined;
+    const names = Object.fromEntries([VERSION_ATTRIBUTE, ...counts].map((name, index) => [`#a${index}`, name]));
+    try {
+      await client.send(new UpdateItemCommand({
+        TableName: tableName,
+        Key: toAttributes({ pk, sk: RELATED_SORT_KEY }),
+        // A new version: an op decided on the counts read before this decides again.
+        UpdateExpression: `SET #a0 = :next${counts.map((_, index) => `, #a${index + 1} = if_not_exists(#a${index + 1}, :c${index + 1})`).join("")}`,
+        ConditionExpression: version === undefined ? "attribute_not_exists(#a0)" : "#a0 = :read",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toAttributes({
+          ":next": (version ?? 0) + 1,
+          ...(version === undefined ? {} : { ":read": version }),
+          ...Object.fromEntries(counts.map((name, index) => [`:c${index + 1}`, state[name]])),
+        }),
+      }));
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    // The function never writes these on a state row any more: nothing to race with.
+    const removed = [LEGACY_IDS_ATTRIBUTE, LEGACY_DELETED_IDS_ATTRIBUTE, ...counts];
+    await client.send(new UpdateItemCommand({
+      TableName: tableName,
+      Key: toAttributes({ pk, sk: STATE_SORT_KEY }),
+      UpdateExpression: `REMOVE ${removed.map((_, index) => `#r${index}`).join(", ")}`,
+      ExpressionAttributeNames: Object.fromEntries(removed.map((name, index) => [`#r${index}`, name])),
+    }));
+    return true;
+  }
+
+  /** Moves one case; false when a related-item op changed its counts meanwhile (try again). */
   async function migrateCase(state: StoredMap): Promise<boolean> {
     const pk = String(state.pk);
     const history = await itemHistory(pk);
@@ -119,23 +159,7 @@ export async function migrateRelatedItemIds(client: DynamoDBClient, tableName: s
       const migratedFrom = op === "CREATED" ? LEGACY_IDS_ATTRIBUTE : LEGACY_DELETED_IDS_ATTRIBUTE;
       if (!options.dryRun) await putIfAbsent({ pk, sk, relatedItemId: id, eventType: `RELATED_ITEM.${op}`, migratedFrom });
     }
-    if (!options.dryRun) {
-      const version = state[VERSION_ATTRIBUTE] as number | undefined;
-      try {
-        await client.send(new UpdateItemCommand({
-          TableName: tableName,
-          Key: toAttributes({ pk, sk: STATE_SORT_KEY }),
-          // A new version: an op decided on the sets read before this must decide again.
-          UpdateExpression: "REMOVE #ids, #deleted SET #version = :next",
-          ConditionExpression: version === undefined ? "attribute_not_exists(#version)" : "#version = :read",
-          ExpressionAttributeNames: { "#ids": LEGACY_IDS_ATTRIBUTE, "#deleted": LEGACY_DELETED_IDS_ATTRIBUTE, "#version": VERSION_ATTRIBUTE },
-          ExpressionAttributeValues: toAttributes({ ":next": (version ?? 0) + 1, ...(version === undefined ? {} : { ":read": version }) }),
-        }));
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    }
+    if (!options.dryRun && !(await moveCounts(state))) return false;
     result.statesMigrated += 1;
     result.historyRowsMoved += moved;
     result.rowsForExpiredHistory += written;
@@ -143,16 +167,10 @@ export async function migrateRelatedItemIds(client: DynamoDBClient, tableName: s
     return true;
   }
 
-  const readAgain = async (state: StoredMap) => {
-    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: toAttributes({ pk: state.pk, sk: STATE_SORT_KEY }), ConsistentRead: true }));
-    return fromAttributes(Item!);
-  };
   for await (const page of pages(client, scan)) {
-    for (const found of page) {
-      let state = found;
+    for (const state of page) {
       for (let attempt = 1; !(await migrateCase(state)); attempt++) {
         if (attempt >= MAX_CASE_ATTEMPTS) throw new Error(`case ${String(state.caseId)} kept changing while it was migrated; run the migration again`);
-        state = await readAgain(state);
       }
     }
   }

@@ -9,7 +9,7 @@ import { fromAttributes, type StoredMap, toAttributes } from "./attributeValues"
 import { chunks, untilProcessed } from "../batching";
 import type { StateUpdate } from "./stateUpdate";
 import { itemRowName, type LookUpItemRows } from "./relatedItems";
-import { casePartitionKey, stateKey } from "./tableDefinition";
+import { casePartitionKey, RELATED_SORT_KEY, relatedKey, stateKey } from "./tableDefinition";
 import type { CaseState } from "../types";
 import type { UpdateSpec } from "./updateBuilder";
 
@@ -78,17 +78,27 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
     }
   }
 
+  /** Each case's STATE row with its RELATED row's counts over it (relatedItems.ts). */
   async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
-    const states = new Map<string, CaseState>();
-    for (const ids of chunks([...new Set(caseIds)], BATCH_GET_LIMIT)) {
-      await untilProcessed(ids.map((caseId) => toAttributes(stateKey(caseId))), async (keys) => {
-        const result = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+    const rows = new Map<string, { state?: StoredMap; related?: StoredMap }>();
+    const keys = [...new Set(caseIds)].flatMap((caseId) => [stateKey(caseId), relatedKey(caseId)]);
+    for (const group of chunks(keys, BATCH_GET_LIMIT)) {
+      await untilProcessed(group.map(toAttributes), async (pending) => {
+        const result = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
         for (const item of result.Responses?.[tableName] ?? []) {
-          const state = caseStateOf(fromAttributes(item));
-          states.set(state.caseId, state);
+          const { pk, sk, ...row } = fromAttributes(item);
+          const entry = rows.get(String(pk)) ?? {};
+          if (sk === RELATED_SORT_KEY) entry.related = row;
+          else entry.state = row;
+          rows.set(String(pk), entry);
         }
         return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       }, UNPROCESSED_RETRY);
+    }
+    const states = new Map<string, CaseState>();
+    for (const { state, related } of rows.values()) {
+      const merged = caseStateOf({ ...state, ...related });
+      states.set(merged.caseId, merged);
     }
     return states;
   }

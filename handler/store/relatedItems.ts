@@ -1,17 +1,19 @@
 import type { CaseEvent, CaseState } from "../types";
 import type { StateUpdate } from "./stateUpdate";
-import { type ItemOp, itemSortKey, stateKey } from "./tableDefinition";
+import { type ItemOp, itemSortKey, relatedKey } from "./tableDefinition";
 import { UpdateBuilder } from "./updateBuilder";
 
 /**
- * Related-item counts, exact and idempotent in any order, with a STATE row of bounded size.
+ * Related-item counts, exact and idempotent in any order, in a small row of bounded size beside
+ * the case's STATE row (`sk = RELATED`).
  *
  * The memory of what was counted is the items' own history rows: a creation and a deletion are
  * each stored once under the item's id (`ITEM#<id>#CREATED`, `ITEM#<id>#DELETED`), whichever event
- * reports them. A count changes with a state update that goes first (as every state update), so
- * between the two writes the state names the op in `relatedItemsPending`; the next op of the case
- * drops the names whose rows it has read back. The pending set is therefore as small as the ops in
- * flight, whatever the case's history, and every op costs one small state update and one history row.
+ * reports them. A count changes with an update of the counts row that goes first (as every state
+ * update), so between the two writes that row names the op in `relatedItemsPending`; the next op
+ * of the case drops the names whose rows it has read back. The pending set is therefore as small
+ * as the ops in flight, whatever the case's history, and every op costs one small counts update
+ * and one history row.
  *
  * Ops of one case are serialised by `relatedItemsVersion`: each op is decided on the state it read
  * and on the item rows read after it, and applies only if no other op moved the state meanwhile.
@@ -19,7 +21,7 @@ import { UpdateBuilder } from "./updateBuilder";
  */
 export const PENDING_ATTRIBUTE = "relatedItemsPending";
 export const VERSION_ATTRIBUTE = "relatedItemsVersion";
-/** Id sets written before the marker rows (one-time migration: scripts/migrateRelatedItems.ts); read, never written. */
+/** Id sets state rows kept before the item rows (moved once by `npm run migrate`, migrate/relatedItemIds.ts); read, never written. */
 export const LEGACY_IDS_ATTRIBUTE = "relatedItemIds";
 export const LEGACY_DELETED_IDS_ATTRIBUTE = "deletedRelatedItemIds";
 
@@ -122,7 +124,10 @@ export function relatedItemUpdate(event: CaseEvent, op: ItemOpOf, state: CaseSta
   const version = state?.relatedItemsVersion;
   const builder = new UpdateBuilder().set("caseId", caseId).set(PENDING_ATTRIBUTE, nextPending).set(VERSION_ATTRIBUTE, (version ?? 0) + 1);
   const countAttribute = relatedCountAttribute(op.type);
-  if (delta !== 0) builder.add(countAttribute, delta);
+  // Set, not added: the version makes the count read the one to add to. A count a state row of
+  // the id-set days holds (read with the state) is carried over on its type's first op.
+  const count = (state?.[countAttribute] ?? 0) + delta;
+  if (delta !== 0) builder.set(countAttribute, count);
   const versionName = builder.name(VERSION_ATTRIBUTE);
   const condition = version === undefined ? `attribute_not_exists(${versionName})` : `${versionName} = ${builder.value("readVersion", version)}`;
   const after: CaseState = {
@@ -130,12 +135,16 @@ export function relatedItemUpdate(event: CaseEvent, op: ItemOpOf, state: CaseSta
     caseId,
     relatedItemsPending: nextPending,
     relatedItemsVersion: (version ?? 0) + 1,
-    [countAttribute]: (state?.[countAttribute] ?? 0) + delta,
+    [countAttribute]: count,
   };
   return {
-    spec: builder.spec(stateKey(caseId), condition),
+    spec: builder.spec(relatedKey(caseId), condition),
     state: after,
-    // Another op of the case came first: decide again on the state as it is now.
-    fallback: async (current) => relatedItemUpdate(event, op, current, await read(caseId, rowsToCheck(op, current)), read),
+    // Another op of the case came first: decide again on its counts as they are now (over what
+    // else the state held), with the rows read again.
+    fallback: async (current) => {
+      const now: CaseState = { ...state, ...current, caseId };
+      return relatedItemUpdate(event, op, now, await read(caseId, rowsToCheck(op, now)), read);
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { StoredMap } from "./attributeValues";
 import { DYNAMO_LIMITS, itemBytes, nestingDepth, valueBytes } from "./itemSize";
 import type { StateUpdate } from "./stateUpdate";
 
-/** Room left in a history row for what is added to it later (alertedAt, the lease). */
+/** Room left in a history row for what is added to it later (a new alert owner and lease). */
 const HISTORY_HEADROOM_BYTES = 1024;
 /** Room in the state row for everything but the field values (ids, times, counts, related ids). */
 const STATE_HEADROOM_BYTES = 32 * 1024;

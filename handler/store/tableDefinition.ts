@@ -33,6 +33,12 @@ export const DELETED_STATUS_KEY = "deleted";
 
 export const casePartitionKey = (caseId: string) => `CASE#${caseId}`;
 export const stateKey = (caseId: string) => ({ pk: casePartitionKey(caseId), sk: STATE_SORT_KEY });
+/**
+ * A case's related-item counts, beside its state: a small row of its own, so counting an item costs
+ * one write unit however large the case's fields make the STATE row.
+ */
+export const RELATED_SORT_KEY = "RELATED";
+export const relatedKey = (caseId: string) => ({ pk: casePartitionKey(caseId), sk: RELATED_SORT_KEY });
 export const historyKey = (caseId: string, orderKey: string) => ({
   pk: casePartitionKey(caseId),
   sk: `${EVENT_SORT_KEY_PREFIX}${orderKey}`,

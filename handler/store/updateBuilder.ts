@@ -9,12 +9,10 @@ export interface UpdateSpec {
   ExpressionAttributeValues?: Record<string, Stored>;
 }
 
-/** Collects SET/REMOVE/ADD/DELETE clauses with a placeholder per attribute. */
+/** Collects SET and REMOVE clauses with a placeholder per attribute. */
 export class UpdateBuilder {
   private readonly sets: string[] = [];
   private readonly removes: string[] = [];
-  private readonly adds: string[] = [];
-  private readonly deletes: string[] = [];
   readonly names = nullMap<string>();
   readonly values = nullMap<Stored>();
 
@@ -26,18 +24,6 @@ export class UpdateBuilder {
 
   remove(attribute: string): this {
     this.removes.push(this.name(attribute));
-    return this;
-  }
-
-  /** A number added to, or strings added to a string set: commutative, so order does not matter. */
-  add(attribute: string, value: number | Set<string>): this {
-    this.adds.push(`${this.name(attribute)} ${this.value(attribute, value)}`);
-    return this;
-  }
-
-  /** Strings taken out of a string set. */
-  delete(attribute: string, value: Set<string>): this {
-    this.deletes.push(`${this.name(attribute)} ${this.value(`${attribute}Removed`, value)}`);
     return this;
   }
 
@@ -58,8 +44,6 @@ export class UpdateBuilder {
     const UpdateExpression = [
       this.sets.length ? `SET ${this.sets.join(", ")}` : "",
       this.removes.length ? `REMOVE ${this.removes.join(", ")}` : "",
-      this.adds.length ? `ADD ${this.adds.join(", ")}` : "",
-      this.deletes.length ? `DELETE ${this.deletes.join(", ")}` : "",
     ].filter(Boolean).join(" ");
     return { Key, UpdateExpression, ConditionExpression, ExpressionAttributeNames: this.names, ExpressionAttributeValues: this.values };
   }

@@ -7,6 +7,7 @@ import {
   SAMPLE_ACCOUNT as ACCOUNT,
   SAMPLE_AGENT_ROLE,
   SAMPLE_AGENTS as AGENTS,
+  SAMPLE_CUSTOM_FIELDS,
   SAMPLE_INSTANCE_ARN as INSTANCE,
   SAMPLE_PRIORITIES as PRIORITIES,
   SAMPLE_TEMPLATES,
@@ -23,12 +24,13 @@ export interface WorkloadOptions {
   /** Cases that existed before the stream (backfilled): about a third get live events too. */
   existing?: ExistingCase[];
   /**
-   * Cases as a B2B desk fills them: titles of about 300 characters, ten custom fields (seven long
-   * text fields besides the sample's three), comments of 2,000 characters.
+   * Cases as a B2B desk fills them: titles of about 300 characters, ten custom fields (seven text
+   * fields of 8-150 characters besides the sample's three), comments of 2,000 characters.
    */
   heavy?: boolean;
 }
 
+const [, REFUND_FIELD, VIP_FIELD] = SAMPLE_CUSTOM_FIELDS.map((field) => field.id);
 const WORDS = ["customer", "order", "parcel", "refund", "invoice", "courier", "account", "warehouse", "delivery", "billing", "replacement", "escalated"];
 /** Words up to `length` characters: text as long as a heavy case's, the same for a seed. */
 const prose = (random: Random, length: number) => {
@@ -81,6 +83,8 @@ export interface GeneratedEvent {
  */
 export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
   const random = seededRandom(options.seed);
+  // Heavy text draws from a stream of its own: heavy cases live the same lives as light ones.
+  const text = seededRandom(options.seed + 1);
   const end = (options.end ?? DEFAULT_WORKLOAD_END).getTime();
   const start = end - (options.days ?? DEFAULT_WORKLOAD_DAYS) * DAY;
   const events: { at: number; event: Record<string, unknown>; source: string }[] = [];
@@ -95,8 +99,10 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
       fields: Object.fromEntries(Object.entries(openingFields(random, agent)).map(([id, value]) => [id, { value: toWireValue(value) }])),
     };
     if (options.heavy) {
-      sim.fields.title = { value: { stringValue: `${(sim.fields.title.value as { stringValue: string }).stringValue}: ${prose(random, 280)}` } };
-      for (const field of HEAVY_TEXT_FIELDS) sim.fields[field.id] = { value: { stringValue: prose(random, 60 + Math.floor(random() * 120)) } };
+      sim.fields.title = { value: { stringValue: `${(sim.fields.title.value as { stringValue: string }).stringValue}: ${prose(text, 280)}` } };
+      for (const field of HEAVY_TEXT_FIELDS) sim.fields[field.id] = { value: { stringValue: prose(text, field.length) } };
+      sim.fields[REFUND_FIELD] = { value: { doubleValue: Math.round(text() * 50_000) / 100 } };
+      sim.fields[VIP_FIELD] = { value: { booleanValue: text() < 0.2 } };
     }
     let step = 0;
     const source = (eventType: string) => `generated case ${n + 1}, step ${++step} (${eventType})`;
@@ -131,7 +137,7 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
     };
     const related = (type: "Contact" | "Comment") => {
       const itemId = uuid(random);
-      const body = options.heavy ? prose(random, 2_000) : "Customer called again.";
+      const body = options.heavy ? prose(text, 2_000) : "Customer called again.";
       const content = type === "Comment" ? { comment: { body } } : { contact: { contactArn: `${INSTANCE}/contact/${uuid(random)}` } };
       relatedEvent("RELATED_ITEM.CREATED", type, itemId, content);
       // Agents sometimes take a comment back.

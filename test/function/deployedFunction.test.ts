@@ -17,7 +17,9 @@ import {
   SAMPLE_CASE_ID,
   sampleBody,
   sampleEvent,
+  sampleWith,
   storeWithAlertStillOwned,
+  withLake,
 } from "../helpers/fixtures";
 
 /**
@@ -101,6 +103,20 @@ describe("the deployed function (artifact) against DynamoDB Local", function () 
     expect(response.batchItemFailures).to.deep.equal([]);
     expect(local.sns.delivered).to.have.length(1);
     expect((await caseRows(local)).history.map((row) => row.alertStatus ?? "none").sort()).to.deep.equal(["SENT", "none"]);
+  });
+
+  it("a related item's creation reported by a second event is stored once: one row, one count, one lake row", async () => {
+    const local = await resetPipeline();
+    const again = sampleWith("03-comment-added.json", (event) => (event.id = "0c0ffee0-0000-4000-8000-000000000003"));
+    const { response } = await invokeBatch(local, [sampleBody("01-case-created.json"), sampleBody("03-comment-added.json")]);
+    expect(response.batchItemFailures).to.deep.equal([]);
+    expect((await invokeBatch(local, [again], 2)).response.batchItemFailures).to.deep.equal([]);
+    const { state, history } = await caseRows(local);
+    expect(state).to.include({ relatedCommentCount: 1 });
+    expect(history.filter((row) => row.eventType === "RELATED_ITEM.CREATED").map((row) => [row.sk, row.eventId]))
+      .to.deep.equal([["ITEM#c0aa3e71-aaaa-4bbb-8ccc-dddddddddd01#CREATED", sampleEvent("03-comment-added.json").id]]);
+    const rows = await withLake(local, (lake) => lake.query("SELECT event_id FROM case_related_item_events"));
+    expect(rows.map((row) => row.event_id)).to.deep.equal([sampleEvent("03-comment-added.json").id]);
   });
 
   it("an older event arriving after a newer one lands in history but leaves the state alone", async () => {

@@ -132,8 +132,13 @@ export async function caseRows(local: LocalPipeline, caseId = SAMPLE_CASE_ID) {
     ExpressionAttributeValues: { ":pk": casePartitionKey(caseId) },
     ConsistentRead: true,
   }));
-  const history = Items.filter((item) => item.sk !== "STATE").sort((a, b) => `${a.changedAt}|${a.eventId}`.localeCompare(`${b.changedAt}|${b.eventId}`));
-  return { state: Items.find((item) => item.sk === "STATE"), history: await Promise.all(history.map((row) => withAlertStatus(local, row))) };
+  const history = Items.filter((item) => !["STATE", "RELATED"].includes(item.sk)).sort((a, b) => `${a.changedAt}|${a.eventId}`.localeCompare(`${b.changedAt}|${b.eventId}`));
+  const [state, related] = ["STATE", "RELATED"].map((sk) => Items.find((item) => item.sk === sk));
+  return {
+    /** The STATE row with its counts row's attributes over it, as the function reads a case. */
+    state: (state || related ? { ...state, ...related, ...(state && { sk: state.sk }) } : undefined) as Record<string, any> | undefined,
+    history: await Promise.all(history.map((row) => withAlertStatus(local, row))),
+  };
 }
 
 /**

@@ -23,6 +23,20 @@ describe("npm start", () => {
       expect(new Set(events.map((event) => event.changedAt.slice(0, 10))).size).to.be.greaterThan(7);
     });
 
+    it("fills heavy cases as a B2B desk does: long titles, ten custom fields, 2,000-character comments", () => {
+      const light = generateWorkload({ cases: 50, seed: 3, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => parseSample(JSON.stringify(event)));
+      const heavy = generateWorkload({ cases: 50, seed: 3, domainId: SAMPLE_DOMAIN_ID, heavy: true }).map(({ event }) => parseSample(JSON.stringify(event)));
+      expect(heavy.map((event) => event.eventType)).to.deep.equal(light.map((event) => event.eventType));
+      const created = heavy.filter((event) => event.eventType === "CASE.CREATED");
+      for (const event of created) {
+        expect(String(event.fields!.title).length).to.be.within(280, 320);
+        expect(Object.keys(event.fields!).filter((id) => /-[0-9a-f]{4}$/.test(id))).to.have.length(10);
+      }
+      const comments = heavy.filter((event) => event.eventType === "RELATED_ITEM.CREATED" && event.relatedItem?.type === "Comment");
+      expect(comments.length).to.be.greaterThan(0);
+      for (const comment of comments) expect((comment.detail.relatedItem as { comment: { body: string } }).comment.body).to.have.length(2_000);
+    });
+
     it("is delivered with duplicates and reordering, never losing an event", () => {
       const bodies = generateWorkload({ cases: 100, seed: 2, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event));
       const delivered = deliverLikeSqs(bodies, 2);
