@@ -29,7 +29,17 @@ export function publishLake(from: string): string {
   fs.rmSync(staging, { recursive: true, force: true });
   if (fs.existsSync(from)) fs.renameSync(from, staging);
   else fs.mkdirSync(staging, { recursive: true });
-  fs.rmSync(PUBLISHED_LAKE_DIR, { recursive: true, force: true });
-  fs.renameSync(staging, PUBLISHED_LAKE_DIR);
-  return PUBLISHED_LAKE_DIR;
+  // Another run may publish between the removal and the rename: the last to rename wins.
+  for (let attempt = 1; ; attempt++) {
+    fs.rmSync(PUBLISHED_LAKE_DIR, { recursive: true, force: true });
+    try {
+      fs.renameSync(staging, PUBLISHED_LAKE_DIR);
+      return PUBLISHED_LAKE_DIR;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= PUBLISH_ATTEMPTS || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+    }
+  }
 }
+
+const PUBLISH_ATTEMPTS = 5;

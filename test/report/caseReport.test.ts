@@ -89,7 +89,7 @@ describe("the analytics report", function () {
     const rows = await tableRows(local);
     const states = rows.filter((row) => row.sk === "STATE" && row.statusIndexKey);
     // The case partitions' history rows (alert receipts live in partitions of their own).
-    const history = rows.filter((row) => String(row.pk).startsWith("CASE#") && row.sk !== "STATE");
+    const history = rows.filter((row) => String(row.pk).startsWith("CASE#") && !["STATE", "RELATED"].includes(row.sk));
     const count = (values: string[]) => Object.fromEntries([...new Set(values)].sort().map((value) => [value, values.filter((v) => v === value).length]));
     const closed = states.filter((state) => state.status === "closed" && typeof state.timeToCloseSeconds === "number");
     const byGroup = (group: (state: Record<string, any>) => string) => Object.fromEntries([...new Set(closed.map(group))].sort()
