@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run bench -- [options]
 Measures the deployed function on DynamoDB Local and the stand-ins, against a minimal client run
 in the same run, and prints each figure with its target.
 
-  --only <part,...>  run only these parts: ${PARTS.join(", ")} (default: all, about 20 minutes)
+  --only <part,...>  run only these parts: ${PARTS.join(", ")} (default: all, about 35 minutes on 2 cores)
   --json             print the figures as JSON on stdout (the tables go to stderr)
   -h, --help         show this help
 `;
