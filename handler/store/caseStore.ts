@@ -78,22 +78,35 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
     }
   }
 
-  /** Each case's STATE row with its RELATED row's counts over it (relatedItems.ts). */
-  async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
-    const rows = new Map<string, { state?: StoredMap; related?: StoredMap }>();
-    const keys = [...new Set(caseIds)].flatMap((caseId) => [stateKey(caseId), relatedKey(caseId)]);
+  /**
+   * The items of these keys, by BatchGetItem pages, retrying the keys it hands back unprocessed;
+   * `unread`: how many were still unprocessed after the retries.
+   */
+  async function batchGet(keys: StoredMap[], read: { ConsistentRead?: boolean; ProjectionExpression?: string } = {}) {
+    const items: StoredMap[] = [];
+    let unread = 0;
     for (const group of chunks(keys, BATCH_GET_LIMIT)) {
-      await untilProcessed(group.map(toAttributes), async (pending) => {
-        const result = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
-        for (const item of result.Responses?.[tableName] ?? []) {
-          const { pk, sk, ...row } = fromAttributes(item);
-          const entry = rows.get(String(pk)) ?? {};
-          if (sk === RELATED_SORT_KEY) entry.related = row;
-          else entry.state = row;
-          rows.set(String(pk), entry);
-        }
+      const left = await untilProcessed(group.map(toAttributes), async (pending) => {
+        const result = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ...read } } }));
+        items.push(...(result.Responses?.[tableName] ?? []).map(fromAttributes));
         return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       }, UNPROCESSED_RETRY);
+      unread += left.length;
+    }
+    return { items, unread };
+  }
+
+  /** Each case's STATE row with its RELATED row's counts over it (relatedItems.ts). */
+  async function loadStates(caseIds: string[]): Promise<Map<string, CaseState>> {
+    const keys = [...new Set(caseIds)].flatMap((caseId) => [stateKey(caseId), relatedKey(caseId)]);
+    // Best effort: a state not read only costs alerts their "from" values (openInvocation).
+    const { items } = await batchGet(keys);
+    const rows = new Map<string, { state?: StoredMap; related?: StoredMap }>();
+    for (const { pk, sk, ...row } of items) {
+      const entry = rows.get(String(pk)) ?? {};
+      if (sk === RELATED_SORT_KEY) entry.related = row;
+      else entry.state = row;
+      rows.set(String(pk), entry);
     }
     const states = new Map<string, CaseState>();
     for (const { state, related } of rows.values()) {
@@ -104,21 +117,12 @@ export function createCaseStore(client: DynamoDBClient, tableName: string): Case
   }
 
   const lookUpItemRows: LookUpItemRows = async (rows) => {
-    const found = new Set<string>();
     const caseOf = new Map(rows.map(({ caseId }) => [casePartitionKey(caseId), caseId]));
-    const unique = [...new Map(rows.map((row) => [itemRowName(row.caseId, row.sortKey), row])).values()];
-    for (const group of chunks(unique, BATCH_GET_LIMIT)) {
-      const unread = await untilProcessed(group.map(({ caseId, sortKey }) => toAttributes({ pk: casePartitionKey(caseId), sk: sortKey })), async (keys) => {
-        const result = await client.send(new BatchGetItemCommand({
-          RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: "pk, sk" } },
-        }));
-        for (const item of result.Responses?.[tableName] ?? []) found.add(itemRowName(caseOf.get(item.pk.S!)!, item.sk.S!));
-        return result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }, UNPROCESSED_RETRY);
-      // A row not read is not a row that does not exist: the op cannot be decided, so its record is retried.
-      if (unread.length > 0) throw Object.assign(new Error(`${unread.length} item rows left unprocessed by BatchGetItem`), { name: "UnprocessedKeys" });
-    }
-    return found;
+    const keys = [...new Map(rows.map(({ caseId, sortKey }) => [itemRowName(caseId, sortKey), { pk: casePartitionKey(caseId), sk: sortKey }])).values()];
+    const { items, unread } = await batchGet(keys, { ConsistentRead: true, ProjectionExpression: "pk, sk" });
+    // A row not read is not a row that does not exist: the op cannot be decided, so its record is retried.
+    if (unread > 0) throw Object.assign(new Error(`${unread} item rows left unprocessed by BatchGetItem`), { name: "UnprocessedKeys" });
+    return new Set(items.map((item) => itemRowName(caseOf.get(String(item.pk))!, String(item.sk))));
   };
 
   /**

@@ -1,6 +1,6 @@
 import type { StoredMap } from "./attributeValues";
 import type { CaseStore, RecordOutcome } from "./caseStore";
-import { type ItemRows, itemOpOf, relatedItemUpdate, rowsToCheck } from "./relatedItems";
+import { type ItemOpOf, type ItemRows, itemOpOf, relatedItemUpdate, rowsToCheck } from "./relatedItems";
 import { applyToState, stateIsAhead, stateUpdate, type StateUpdate } from "./stateUpdate";
 import { unstorableReason } from "./storable";
 import type { CaseEvent, CaseState } from "../types";
@@ -15,8 +15,7 @@ export type EventRecording =
   | { kind: "stored"; outcome: RecordOutcome; behind: boolean; state: CaseState | undefined };
 
 /** A case event's state update; a related item's creation or deletion decided on its rows, read after the state. */
-async function updateFor(event: CaseEvent, previous: CaseState | undefined, rows: ItemRows): Promise<StateUpdate | undefined> {
-  const op = itemOpOf(event);
+async function updateFor(event: CaseEvent, op: ItemOpOf | undefined, previous: CaseState | undefined, rows: ItemRows): Promise<StateUpdate | undefined> {
   if (!op) return stateUpdate(event, previous);
   await rows.read(rowsToCheck(op, previous).map((sortKey) => ({ caseId: event.caseId, sortKey })));
   return relatedItemUpdate(event, op, previous, rows, rows.readAgain);
@@ -30,11 +29,12 @@ async function updateFor(event: CaseEvent, previous: CaseState | undefined, rows
  * @param rows the item rows the writer has read or written, read after `previous`
  */
 export async function recordEvent(store: CaseStore, event: CaseEvent, history: StoredMap, previous: CaseState | undefined, rows: ItemRows): Promise<EventRecording> {
-  const update = await updateFor(event, previous, rows);
+  const op = itemOpOf(event);
+  const update = await updateFor(event, op, previous, rows);
   const reason = unstorableReason(history, update);
   if (reason) return { kind: "unstorable", reason };
   const outcome = await store.record(history, update);
-  rows.stored(event.caseId, String(history.sk));
+  if (op) rows.stored(event.caseId, String(history.sk));
   const behind = stateIsAhead(event, previous);
   const state = outcome.kind === "duplicate" ? previous
     : outcome.state ?? (outcome.kind === "applied" && !behind && event.family === "CASE" ? applyToState(previous, event) : previous);

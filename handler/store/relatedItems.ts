@@ -46,9 +46,8 @@ export const relatedCountAttribute = (type: string): `related${string}Count` =>
 /** A pending op is named by its row's sort key: that is the row that retires it. */
 const pendingName = (itemId: string, op: ItemOp) => itemSortKey(itemId, op);
 
-/** Item rows as read back from the table: which were looked up, and which of those exist. */
+/** Item rows as read back from the table: which of those looked up exist. */
 export interface ItemRowsSeen {
-  checked(caseId: string, sortKey: string): boolean;
   exists(caseId: string, sortKey: string): boolean;
 }
 

@@ -21,7 +21,7 @@ const created = parsedSample("03-comment-added.json");
 const deleted = parseSample(sampleWith("03-comment-added.json", (event) => (event.detail.eventType = "RELATED_ITEM.DELETED")));
 
 /** Rows as read back: these sort keys exist (of any case), every other row was looked up and is absent. */
-const rowsThatExist = (...sortKeys: string[]): ItemRowsSeen => ({ checked: () => true, exists: (_caseId, sortKey) => sortKeys.includes(sortKey) });
+const rowsThatExist = (...sortKeys: string[]): ItemRowsSeen => ({ exists: (_caseId, sortKey) => sortKeys.includes(sortKey) });
 const noReadExpected = async (): Promise<ItemRowsSeen> => expect.fail("no rows read again");
 
 const update = (event: CaseEvent, state: CaseState | undefined, seen: ItemRowsSeen) => relatedItemUpdate(event, itemOpOf(event)!, state, seen, noReadExpected);
