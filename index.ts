@@ -68,7 +68,7 @@ const operations = new CaseOperations("case-pipeline-ops", {
   opsEmails: config.opsAlertEmail,
   oldestMessageAgeSeconds: config.oldestMessageAgeAlarmSeconds,
   noEventsMinutes: config.noEventsAlarmMinutes,
-  lakeStreams: lake?.deliveryStreams,
+  lakeTables: lake?.tables,
 });
 
 export const tableName = table.table.name;
@@ -92,6 +92,8 @@ export const glueDatabase = pulumi.output(lake?.database.name);
 export const athenaWorkgroup = pulumi.output(lake?.workgroup.name);
 export const lakeCaseEventsStream = pulumi.output(lake?.deliveryStreams.case_events.name);
 export const lakeRelatedItemEventsStream = pulumi.output(lake?.deliveryStreams.case_related_item_events.name);
+// The streams' buffer interval, by which the backfill paces new day partitions (partitionPacer.ts).
+export const lakeBufferSeconds = pulumi.output(lake ? config.lakeBufferSeconds : undefined);
 // What `npm run backfill` needs to write as the function does, and where the stream began.
 export const casesDomainId = pulumi.output(config.casesDomainId);
 export const region = aws.getRegionOutput().region;

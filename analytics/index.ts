@@ -34,7 +34,7 @@ export const AWS_VIEWS: KpiQuery[] = [
 ];
 export const AWS_TABLE_PLACEHOLDER = '"`case_events resource link table name`"';
 
-/** The Trino functions DuckDB lacks, as macros: the local engine's compatibility layer. */
+/** The Trino functions DuckDB lacks, as macros, and Trino's integer division: the local engine's compatibility layer. */
 export const DUCKDB_COMPAT_FILE = "duckdbCompat.sql";
 
 export const readAnalyticsSql = (file: string): string => fs.readFileSync(path.join(__dirname, file), "utf8");

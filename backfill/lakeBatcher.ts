@@ -1,8 +1,8 @@
 import type { LakeRecord } from "../handler/lake/lakeRow";
 import type { SendLakeRecords } from "../handler/lake/lakeSender";
+import { FIREHOSE_LIMITS } from "../handler/lake/lakeSender";
+import type { PartitionPacer } from "./partitionPacer";
 
-/** PutRecordBatch takes 500 records a request. */
-const MAX_RECORDS = 500;
 /** How long rows wait for others: cases finish a few milliseconds apart, and one request beats many. */
 const LINGER_MS = 20;
 
@@ -18,17 +18,28 @@ export interface LakeBatcher {
   send(records: LakeRecord[]): Promise<void>;
 }
 
-/** Gathers the lake rows of cases finishing together into shared PutRecordBatch requests. */
-export function createLakeBatcher(sendRecords: SendLakeRecords): LakeBatcher {
+/**
+ * Gathers the lake rows of cases finishing together into shared PutRecordBatch requests, as the
+ * pacer lets their day partitions in: a row of a day that must wait stays queued (its case's
+ * job waits with it) until a partition frees up.
+ */
+export function createLakeBatcher(sendRecords: SendLakeRecords, pacer: PartitionPacer): LakeBatcher {
+  /** Rows just sent, lingering for others. */
   let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Rows whose day partition must wait. */
+  let parked: Pending[] = [];
+  let linger: NodeJS.Timeout | undefined;
+  let wait: NodeJS.Timeout | undefined;
   let sequence = 0;
 
   async function flush(): Promise<void> {
-    clearTimeout(timer);
-    timer = undefined;
-    const batch = queue;
+    clearTimeout(linger);
+    clearTimeout(wait);
+    linger = undefined;
+    const { now: batch, later, waitMs } = pacer.admit([...parked, ...queue]);
     queue = [];
+    parked = later;
+    if (later.length > 0) wait = setTimeout(() => void flush(), waitMs);
     if (batch.length === 0) return;
     let failures: Map<string, Error>;
     try {
@@ -50,8 +61,8 @@ export function createLakeBatcher(sendRecords: SendLakeRecords): LakeBatcher {
       const sent = records.map((record) => new Promise<void>((resolve, reject) => {
         queue.push({ key: String(sequence++), record, resolve, reject });
       }));
-      if (queue.length >= MAX_RECORDS) void flush();
-      else timer ??= setTimeout(() => void flush(), LINGER_MS);
+      if (queue.length >= FIREHOSE_LIMITS.records) void flush();
+      else linger ??= setTimeout(() => void flush(), LINGER_MS);
       return Promise.all(sent).then(() => undefined);
     },
   };

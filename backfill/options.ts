@@ -10,6 +10,7 @@ export interface BackfillArgs {
   profile?: string;
   caseEventsStream?: string;
   relatedItemEventsStream?: string;
+  lakeBufferSeconds?: number;
   fields?: string[];
   retentionDays?: number;
   instanceId?: string;
@@ -47,6 +48,9 @@ on PATH; a flag wins over an output):
   --case-events-stream <name>, --related-item-events-stream <name>
                             the lake's delivery streams (outputs lakeCaseEventsStream and
                             lakeRelatedItemEventsStream); without them no lake rows are sent
+  --lake-buffer-seconds <n> the streams' buffering interval, 60-900 (output lakeBufferSeconds,
+                            else 900): Firehose keeps at most 500 day partitions active per
+                            stream, so rows of a new day wait while 400 are (see the README)
   --fields <id,id,...>      the field ids the stack stores (output caseEventFields, else the
                             stack's default list)
   --retention-days <n>      the stack's historyRetentionDays (output historyRetentionDays, else 0)
@@ -110,6 +114,7 @@ export function parseBackfillArgs(argv: string[]): BackfillArgs {
       case "--profile": args.profile = value(); break;
       case "--case-events-stream": args.caseEventsStream = value(); break;
       case "--related-item-events-stream": args.relatedItemEventsStream = value(); break;
+      case "--lake-buffer-seconds": args.lakeBufferSeconds = numberIn(flag, value(), 60, 900, true); break;
       case "--fields": {
         args.fields = [...new Set(value().split(",").map((id) => id.trim()).filter(Boolean))];
         if (args.fields.length === 0 || args.fields.length > 200) throw usageError("--fields needs 1 to 200 field ids, comma-separated");

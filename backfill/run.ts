@@ -9,6 +9,7 @@ import { type CaseListing, type CasePage, readDomain, searchCases } from "./case
 import { BackfillCursor } from "./cursor";
 import { BackfillConfigError, BackfillFailedError, isValidation } from "./errors";
 import { createLakeBatcher } from "./lakeBatcher";
+import { PartitionPacer } from "./partitionPacer";
 import { runPool } from "./pool";
 import type { ProgressReporter } from "./progress";
 import { CASES_LIMITS } from "./quotas";
@@ -24,6 +25,11 @@ export interface BackfillConfig {
   tableName?: string;
   /** The lake's delivery streams; undefined when the stack has no lake. */
   lakeStreams?: LakeStreams;
+  /**
+   * The streams' buffering interval (stack config lakeBufferSeconds), which paces new day
+   * partitions (partitionPacer.ts); default Firehose's longest, 900.
+   */
+  lakeBufferSeconds?: number;
   /** Field ids the stack stores (its caseEventFields). */
   fields: string[];
   /** Also write each case's audit trail as history. */
@@ -64,6 +70,8 @@ export interface BackfillHooks {
 }
 
 const CASE_RETRY_BACKOFF_MS = 2_000;
+/** Firehose's longest buffering interval: the safe pace when the stack's is not known. */
+export const MAX_LAKE_BUFFER_SECONDS = 900;
 const silent: ProgressReporter = { phase: () => undefined, update: () => undefined, end: () => undefined };
 
 function checkConfig(config: BackfillConfig, clients: BackfillClients): void {
@@ -122,6 +130,7 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
   const viaSearch = readIds.length <= CASES_LIMITS.searchFields;
   const context: EventContext = { domainId: config.domainId, domainArn: domain.domainArn, account: domain.account, storedFields: new Set(config.fields), fieldTypes: domain.names.fields };
   const store = config.dryRun ? undefined : createCaseStore(clients.dynamo!, config.tableName!);
+  const pacer = new PartitionPacer({ bufferSeconds: config.lakeBufferSeconds ?? MAX_LAKE_BUFFER_SECONDS });
   const backfillCase = createCaseJob({
     domainId: config.domainId,
     history: config.history,
@@ -133,7 +142,7 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
   }, {
     cases: clients.cases,
     store,
-    lake: store && config.lakeStreams ? createLakeBatcher(createLakeSender(clients.firehose!, config.lakeStreams)) : undefined,
+    lake: store && config.lakeStreams ? createLakeBatcher(createLakeSender(clients.firehose!, config.lakeStreams), pacer) : undefined,
     onDryRunCase: hooks.onDryRunCase,
   });
   const readPage = pageReader(clients.cases, config.domainId, cursor, viaSearch ? readIds : []);
@@ -145,6 +154,7 @@ export async function runBackfill(config: BackfillConfig, clients: BackfillClien
   const summary = (complete: boolean): BackfillSummary => ({
     domainId: config.domainId, tableName: config.tableName, history: config.history, dryRun: config.dryRun, complete, total: cursor.total,
     ...tally.syncRequests(), seconds: Number(seconds().toFixed(2)), requests: tally.requestsSent(), checkpoint: complete ? undefined : cursor.checkpointFile,
+    lakePartitionsPeak: pacer.peak,
   });
 
   /** One page's cases not finished yet, a few at once; the first failure, if any. */

@@ -40,6 +40,8 @@ export interface BackfillSummary extends BackfillCounts {
   /** Requests sent per Cases operation (this run). */
   requests: Record<string, number>;
   checkpoint?: string;
+  /** The most day partitions the backfill kept active in a lake stream at once (partitionPacer.ts). */
+  lakePartitionsPeak: number;
 }
 
 export const emptyCounts = (): BackfillCounts => ({
@@ -77,7 +79,7 @@ export function formatSummary(summary: BackfillSummary): string {
     `  states           ${count(summary.statesWritten)} ${verb}, ${count(summary.newerStatesKept)} newer from the stream kept`,
     `  history rows     ${count(summary.historyRows)} from audit events + ${count(summary.snapshotRows)} snapshots ${verb}` +
       (summary.history ? `, ${count(summary.leftToStream)} audit events left to the stream` : ""),
-    `  lake rows        ${count(summary.lakeRows)} ${summary.dryRun ? "to send" : "sent"}`,
+    `  lake rows        ${count(summary.lakeRows)} ${summary.dryRun ? "to send" : `sent, at most ${summary.lakePartitionsPeak} day partitions of a stream active at once`}`,
     `  already stored   ${count(summary.duplicates)} rows`,
     `  skipped          ${count(summary.skipped)} cases${Object.keys(summary.skippedReasons).length ? ` (${Object.entries(summary.skippedReasons).map(([reason, n]) => `${n} ${reason}`).join("; ")})` : ""}` +
       (summary.eventsNotWritten ? `, ${count(summary.eventsNotWritten)} audit events not written` : ""),

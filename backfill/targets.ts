@@ -14,6 +14,7 @@ export interface StackOutputs {
   region?: string;
   lakeCaseEventsStream?: string;
   lakeRelatedItemEventsStream?: string;
+  lakeBufferSeconds?: number | string;
   caseEventFields?: string[];
   eventStreamEnabledAt?: string;
   historyRetentionDays?: number | string;
@@ -27,6 +28,8 @@ export interface Targets {
   region?: string;
   profile?: string;
   lakeStreams?: LakeStreams;
+  /** The streams' buffering interval; undefined: not known (the backfill assumes Firehose's longest). */
+  lakeBufferSeconds?: number;
   fields: string[];
   /** Where each value came from, for the first lines of the run. */
   sources: string[];
@@ -105,6 +108,9 @@ export function resolveTargets(args: BackfillArgs, readOutputs: ReadStackOutputs
     throw new BackfillConfigError("the lake needs both delivery streams: --case-events-stream and --related-item-events-stream (or both stack outputs)");
   }
   const lakeStreams = caseEvents && relatedItemEvents ? { case_events: caseEvents, case_related_item_events: relatedItemEvents } : undefined;
+  const outputBuffer = stack.lakeBufferSeconds === undefined ? undefined : Number(stack.lakeBufferSeconds);
+  const lakeBufferSeconds = lakeStreams && pick("lake buffer", args.lakeBufferSeconds, Number.isInteger(outputBuffer) ? outputBuffer : undefined, "--lake-buffer-seconds");
+  if (lakeStreams && lakeBufferSeconds === undefined) sources.push("lake buffer: not known, paced as Firehose's longest (900 s); pass --lake-buffer-seconds");
 
   const outputFields = Array.isArray(stack.caseEventFields) && stack.caseEventFields.length > 0 ? stack.caseEventFields.map(String) : undefined;
   const fields = pick("fields", args.fields, outputFields, "--fields") ?? DEFAULT_EVENT_FIELDS;
@@ -125,5 +131,5 @@ export function resolveTargets(args: BackfillArgs, readOutputs: ReadStackOutputs
   const retentionDays = pick("retention", args.retentionDays, Number.isInteger(outputRetention) ? outputRetention : undefined, "--retention-days") ?? 0;
   const instanceId = pick("instance", args.instanceId, stringOutput(stack.connectInstanceId), "--instance-id");
 
-  return { tableName, domainId, region, profile: args.profile, lakeStreams, fields, sources, streamStart, retentionDays, instanceId };
+  return { tableName, domainId, region, profile: args.profile, lakeStreams, lakeBufferSeconds, fields, sources, streamStart, retentionDays, instanceId };
 }

@@ -18,6 +18,8 @@ export const Metric = {
   InvalidEvents: "InvalidEvents",
   LakeRowsSent: "LakeRowsSent",
   LakeRowsFailed: "LakeRowsFailed",
+  /** Lake rows whose longest texts were cut to fit Firehose's record limit (the history row keeps the event). */
+  LakeRowsCut: "LakeRowsCut",
   /** Seconds from creation to close, per case closed. */
   TimeToClose: "TimeToClose",
   /** Milliseconds from the change (approximateChangeTime) to its processing. */

@@ -52,21 +52,25 @@ export type StoredEvent =
 
 type EventRows = Pick<EventToStore, "event" | "changes" | "alertRules" | "history" | "lake">;
 
-const historyOf = ({ event, changes, alertRules, history }: EventRows) => historyRow(event, { ...history, changes, alertRules });
-
-/** The event's rows, as `storeCaseEvent` would write them (a dry run counts them without writing). */
-export function caseEventRows(input: EventRows) {
-  return { history: historyOf(input), lake: input.lake && lakeRecord(input.event, input.changes, input.alertRules, input.lake) };
+/**
+ * The event's rows, as `storeCaseEvent` writes them (a dry run counts them without writing). A
+ * lake row whose long values were cut keeps the whole event in its history row, where it stays.
+ */
+export function caseEventRows({ event, changes, alertRules, history, lake: context }: EventRows) {
+  const lake = context && lakeRecord(event, changes, alertRules, context);
+  const keepDetail = history.keepDetail || lake?.cut !== undefined;
+  return { history: historyRow(event, { ...history, keepDetail, changes, alertRules }), lake };
 }
 
 export async function storeCaseEvent(store: CaseStore, input: EventToStore): Promise<StoredEvent> {
   const { event, lake: context } = input;
   const lakeRow = (changes: FieldChange[], alertRules: string[]) => (context ? lakeRecord(event, changes, alertRules, context) : undefined);
-  const history = historyOf(input);
+  const rows = caseEventRows(input);
+  const history = rows.history;
   const recorded = await recordEvent(store, event, history, input.previous, input.itemRows);
   if (recorded.kind === "unstorable") return recorded;
   const { outcome, behind, state } = recorded;
-  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: lakeRow(input.changes, input.alertRules) };
+  if (outcome.kind !== "duplicate") return { kind: "stored", outcome, behind, state, history, lake: rows.lake };
   const stored = outcome.stored;
   let lake: LakeRecord | undefined;
   // A related item's creation or deletion stored by another event (the stream's and the

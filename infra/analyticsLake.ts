@@ -22,6 +22,8 @@ export class AnalyticsLake extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
   public readonly database: aws.glue.CatalogDatabase;
   public readonly workgroup: aws.athena.Workgroup;
+  /** Each table's stream and the rule watching its error prefix (what the alarms watch). */
+  public readonly tables: Record<LakeTableName, LakeDeliveryStream>;
   /** The stream each table's rows are sent to (the function's CASES_LAKE_* variables). */
   public readonly deliveryStreams: Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>;
 
@@ -37,13 +39,16 @@ export class AnalyticsLake extends pulumi.ComponentResource {
     this.bucket = storage.bucket;
     const catalog = new LakeCatalog(name, { bucketName: this.bucket.bucket }, parent);
     this.database = catalog.database;
-    this.deliveryStreams = Object.fromEntries(LAKE_TABLES.map((table) => [table.name, new LakeDeliveryStream(`${name}-${table.name}`, {
+    const byTable = <T>(make: (table: (typeof LAKE_TABLES)[number]) => T) =>
+      Object.fromEntries(LAKE_TABLES.map((table) => [table.name, make(table)])) as Record<LakeTableName, T>;
+    this.tables = byTable((table) => new LakeDeliveryStream(`${name}-${table.name}`, {
       table,
       bucket: this.bucket,
       database: this.database,
       catalogTable: catalog.tables[table.name],
       bufferSeconds: args.bufferSeconds,
-    }, parent).stream])) as Record<LakeTableName, aws.kinesis.FirehoseDeliveryStream>;
+    }, parent));
+    this.deliveryStreams = byTable((table) => this.tables[table.name].stream);
     this.workgroup = new LakeQueries(name, {
       bucketName: this.bucket.bucket,
       databaseName: this.database.name,

@@ -32,8 +32,8 @@ export function lakeLifecycleRules(args: Pick<LakeBucketArgs, "tables" | "retent
 }
 
 /**
- * The lake's S3 bucket: encrypted (SSE-S3), never public, owner-enforced, TLS only, and expiring
- * what is no longer needed.
+ * The lake's S3 bucket: encrypted (SSE-S3), never public, owner-enforced, TLS only, expiring
+ * what is no longer needed, and reporting its object events to EventBridge.
  */
 export class LakeBucket extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
@@ -61,6 +61,12 @@ export class LakeBucket extends pulumi.ComponentResource {
       policy: this.bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
     }, { parent: this, dependsOn: [publicAccessBlock] });
     new aws.s3.BucketLifecycleConfiguration(name, { bucket, rules: lakeLifecycleRules(args) }, parent);
+    // Every object event goes to EventBridge, where each table's rule picks the objects Firehose
+    // could not deliver (LakeDeliveryStream). S3 filters nothing itself: EventBridge is on or off.
+    // Cost: S3's events are "AWS opt-in data events" at $1.00 per million (EventBridge pricing). The
+    // lake writes at most one object per table and active day each buffer (60 s) and expires as many:
+    // a few hundred thousand events, about $0.20-0.50 a month, more during a long backfill.
+    new aws.s3.BucketNotification(name, { bucket, eventbridge: true }, parent);
     this.registerOutputs({ bucketName: this.bucket.bucket });
   }
 }

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "./awsContext";
 import type { LakeTable } from "../analytics/lakeSchema";
-import { deliveryErrorsPrefix, firehoseAssumeRolePolicy, firehoseDeliveryPolicy, glueTableArns, tablePrefix } from "./lakePolicies";
+import { deliveryErrorObjectPattern, deliveryErrorsPrefix, firehoseAssumeRolePolicy, firehoseDeliveryPolicy, glueTableArns, tablePrefix } from "./lakePolicies";
+import { eventBridgeSendPolicy } from "./policies";
+import { DLQ_RETENTION_SECONDS } from "./queue";
 
 export interface LakeDeliveryStreamArgs {
   table: LakeTable;
@@ -33,10 +35,13 @@ export const errorOutputPrefix = (table: LakeTable) =>
 
 /**
  * One table's Firehose stream: JSON rows from the function in, Parquet objects by event day out,
- * with a role that can write only this table's prefixes.
+ * with a role that can write only this table's prefixes, and a rule that sees every object Firehose
+ * puts under the table's error prefix instead.
  */
 export class LakeDeliveryStream extends pulumi.ComponentResource {
   public readonly stream: aws.kinesis.FirehoseDeliveryStream;
+  /** Matches each object created under the table's error prefix (its TriggeredRules is alarmed). */
+  public readonly errorObjectsRule: aws.cloudwatch.EventRule;
 
   constructor(name: string, args: LakeDeliveryStreamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cases-data-streaming:infra:LakeDeliveryStream", name, {}, opts);
@@ -90,6 +95,22 @@ export class LakeDeliveryStream extends pulumi.ComponentResource {
         },
       },
     }, { parent: this, dependsOn: [policy] });
-    this.registerOutputs({ streamName: this.stream.name });
+
+    this.errorObjectsRule = new aws.cloudwatch.EventRule(`${name}-errors`, {
+      description: `Objects Firehose could not deliver as ${args.table.name} rows (${deliveryErrorsPrefix(args.table.name)})`,
+      eventPattern: args.bucket.bucket.apply((bucketName) => JSON.stringify(deliveryErrorObjectPattern(bucketName, args.table.name))),
+    }, parent);
+    // The alarm counts TriggeredRules, "rules that have run and matched" (EventBridge User Guide,
+    // Monitoring); the target keeps each S3 event (which object, its size, when) for two weeks. A
+    // queue, not a log group: its policy admits this rule only, where a log group would need one of
+    // the 10 CloudWatch Logs resource policies an account has per Region. Its SQS requests are a few
+    // per failed object: free in practice.
+    const errorEvents = new aws.sqs.Queue(`${name}-errors`, { messageRetentionSeconds: DLQ_RETENTION_SECONDS, sqsManagedSseEnabled: true }, parent);
+    const errorEventsPolicy = new aws.sqs.QueuePolicy(`${name}-errors`, {
+      queueUrl: errorEvents.url,
+      policy: pulumi.jsonStringify(eventBridgeSendPolicy({ queueArn: errorEvents.arn, ruleArn: this.errorObjectsRule.arn })),
+    }, parent);
+    new aws.cloudwatch.EventTarget(`${name}-errors`, { rule: this.errorObjectsRule.name, arn: errorEvents.arn }, { parent: this, dependsOn: [errorEventsPolicy] });
+    this.registerOutputs({ streamName: this.stream.name, errorObjectsRuleName: this.errorObjectsRule.name });
   }
 }

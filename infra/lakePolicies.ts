@@ -2,9 +2,9 @@ import type * as aws from "@pulumi/aws";
 import { denyWithoutTls, VERSION } from "./policies";
 
 /**
- * Pure builders for the lake's policy documents and its key layout (one prefix per table, one
- * for Firehose's failures, one for Athena's results), from plain strings so tests read them as
- * values and evaluate them.
+ * Pure builders for the lake's policy documents, its key layout (one prefix per table, one for
+ * Firehose's failures, one for Athena's results) and the event pattern watching that layout, from
+ * plain strings so tests read them as values and evaluate them.
  */
 
 /** Where Firehose puts the rows it could not deliver or convert, by table. */
@@ -15,20 +15,36 @@ export const ATHENA_RESULTS_PREFIX = "athena-results/";
 export const tablePrefix = (table: string) => `${table}/`;
 export const deliveryErrorsPrefix = (table: string) => `${DELIVERY_ERRORS_PREFIX}${table}/`;
 
+/**
+ * Any object created under a table's error prefix, as S3 reports it to EventBridge ("Object
+ * Created", whichever API wrote it: S3 User Guide, "Using EventBridge").
+ */
+export const deliveryErrorObjectPattern = (bucketName: string, table: string) => ({
+  source: ["aws.s3"],
+  "detail-type": ["Object Created"],
+  detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix: deliveryErrorsPrefix(table) }] } },
+});
+
 /** The lake accepts requests over TLS only. */
 export const tlsOnlyBucketPolicy = (bucketArn: string): aws.iam.PolicyDocument => ({
   Version: VERSION,
   Statement: [denyWithoutTls("s3:*", [bucketArn, `${bucketArn}/*`])],
 });
 
-/** Firehose assumes the role for streams of this account only (confused-deputy guard). */
+/**
+ * Firehose assumes the role for streams of this account only (confused-deputy guard), in the form
+ * AWS documents for it: Firehose passes the stream's account as the external id (Amazon Data
+ * Firehose Developer Guide, "Controlling access with Amazon Data Firehose", Allow Firehose to
+ * assume an IAM role / Grant Firehose access to an Amazon S3 destination,
+ * https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html).
+ */
 export const firehoseAssumeRolePolicy = (accountId: string): aws.iam.PolicyDocument => ({
   Version: VERSION,
   Statement: [{
     Effect: "Allow",
     Principal: { Service: "firehose.amazonaws.com" },
     Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    Condition: { StringEquals: { "sts:ExternalId": accountId } },
   }],
 });
 

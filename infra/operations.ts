@@ -8,6 +8,8 @@ import { Metric, METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from "../han
 import { awsContext } from "./awsContext";
 import { KEY_DELETION_WINDOW_DAYS } from "./alertTopic";
 import { stackScopedName } from "./naming";
+import type { LakeDeliveryStream } from "./lakeDeliveryStream";
+import { DELIVERY_ERRORS_PREFIX } from "./lakePolicies";
 import { alarmKeyPolicy, alarmTopicPolicy } from "./policies";
 
 export interface CaseOperationsArgs {
@@ -22,8 +24,8 @@ export interface CaseOperationsArgs {
   oldestMessageAgeSeconds: number;
   /** Alarm when no Cases event at all matched for this long; 0 turns the alarm off. */
   noEventsMinutes: number;
-  /** The lake's delivery streams, by table, when the stack has a lake. */
-  lakeStreams?: Record<string, aws.kinesis.FirehoseDeliveryStream>;
+  /** The lake's tables (each one's delivery stream and error-prefix rule), when the stack has a lake. */
+  lakeTables?: Record<string, Pick<LakeDeliveryStream, "stream" | "errorObjectsRule">>;
 }
 
 const MINUTE = 60;
@@ -92,6 +94,18 @@ export class CaseOperations extends pulumi.ComponentResource {
     const throttles = lambdaMetrics.throttles({ ...fn, statistic: "Sum" });
     const matched = cloudwatch.metrics.events.matchedEvents({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
     const failedDeliveries = cloudwatch.metrics.events.failedInvocations({ eventRule: args.rule, statistic: "Sum", period: FIVE_MINUTES });
+    // What Firehose could not write as Parquet where it belongs, per table: rows it could not convert,
+    // buffers over the active-partition limit (further rows go to the error prefix while
+    // PutRecordBatch succeeds: README, Lake and SQL), and any object under the error prefix at all.
+    // Firehose's metrics are free; each alarm is $0.10 a month (standard resolution).
+    const lakeFailures = Object.entries(args.lakeTables ?? {}).map(([table, { stream, errorObjectsRule }]) => ({
+      table,
+      conversionFailed: firehoseMetric(stream, "FailedConversion.Records", "Sum"),
+      // 1 while the stream is over its partition limit, 0 otherwise (Firehose's dynamic partitioning metrics).
+      partitionsExceeded: firehoseMetric(stream, "PartitionCountExceeded", "Maximum"),
+      errorObjects: cloudwatch.metrics.events.triggeredRules({ eventRule: errorObjectsRule, statistic: "Sum", period: FIVE_MINUTES }),
+      freshness: firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum"),
+    }));
 
     // Most alarms fire on the first occurrence: any DLQ message, error, throttle or failed delivery.
     const alarm = (id: string, metric: cloudwatch.Metric, alarmDescription: string, overrides: Partial<cloudwatch.AlarmArgs> = {}) =>
@@ -118,10 +132,14 @@ export class CaseOperations extends pulumi.ComponentResource {
           { comparisonOperator: "LessThanThreshold", evaluationPeriods: args.noEventsMinutes / 5, treatMissingData: "breaching" })]
         : []),
       // The lake's rows are written by Firehose after the function is done with them: its failures show here only.
-      ...Object.entries(args.lakeStreams ?? {}).flatMap(([table, stream]) => [
-        alarm(`lake-${table}-conversion-failed`, firehoseMetric(stream, "FailedConversion.Records", "Sum"),
-          `Firehose could not convert ${table} rows to Parquet: they wait under errors/${table}/ in the lake bucket (README: Lake and SQL).`),
-        alarm(`lake-${table}-delivery-late`, firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum"),
+      ...lakeFailures.flatMap(({ table, conversionFailed, partitionsExceeded, errorObjects, freshness }) => [
+        alarm(`lake-${table}-conversion-failed`, conversionFailed,
+          `Firehose could not convert ${table} rows to Parquet: they wait under ${DELIVERY_ERRORS_PREFIX}${table}/ in the lake bucket (README: Lake and SQL).`),
+        alarm(`lake-${table}-partitions-exceeded`, partitionsExceeded,
+          `Firehose's ${table} stream had more active partitions (event days) in a buffer than its limit: the rows of further days went to ${DELIVERY_ERRORS_PREFIX}${table}/ (README: Operations).`),
+        alarm(`lake-${table}-error-objects`, errorObjects,
+          `Firehose wrote ${table} rows under ${DELIVERY_ERRORS_PREFIX}${table}/ in the lake bucket instead of the table: they are not in Athena (README: Operations).`),
+        alarm(`lake-${table}-delivery-late`, freshness,
           `${table} rows have waited over ${LAKE_DELIVERY_LATE_SECONDS / MINUTE} minutes for delivery to S3 (Firehose's log group says why).`,
           { threshold: LAKE_DELIVERY_LATE_SECONDS, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 3, datapointsToAlarm: 3 }),
       ]),
@@ -151,10 +169,18 @@ export class CaseOperations extends pulumi.ComponentResource {
         ),
         new cloudwatch.RowWidget(
           graph("End-to-end lag p90 (ms)", handlerMetric(Metric.EndToEndLag).withExtendedStatistic(90)),
-          graph("Lake rows sent and failed; Firehose delivery freshness (s)", handlerMetric(Metric.LakeRowsSent), handlerMetric(Metric.LakeRowsFailed),
-            ...Object.values(args.lakeStreams ?? {}).map((stream) => firehoseMetric(stream, "DeliveryToS3.DataFreshness", "Maximum").withYAxis("right"))),
+          graph("Lake rows sent, failed and cut to fit; Firehose delivery freshness (s)", handlerMetric(Metric.LakeRowsSent), handlerMetric(Metric.LakeRowsFailed), handlerMetric(Metric.LakeRowsCut),
+            ...lakeFailures.map(({ table, freshness }) => freshness.withLabel(`${table} freshness`).withYAxis("right"))),
           graph("Time to close p50 / p90 (s)", handlerMetric(Metric.TimeToClose).withExtendedStatistic(50), handlerMetric(Metric.TimeToClose).withExtendedStatistic(90)),
         ),
+        ...(lakeFailures.length > 0
+          ? [new cloudwatch.RowWidget(graph("Lake rows Firehose did not deliver to the table (alarms)",
+            ...lakeFailures.flatMap(({ table, conversionFailed, partitionsExceeded, errorObjects }) => [
+              conversionFailed.withLabel(`${table} conversion failed`),
+              partitionsExceeded.withLabel(`${table} partition limit exceeded`),
+              errorObjects.withLabel(`${table} error objects`),
+            ])))]
+          : []),
       ],
     }, parent);
     this.registerOutputs({ dashboardUrl: this.dashboard.url, opsTopicArn: this.opsTopic.arn });

@@ -71,10 +71,33 @@ export const eventBridgeSendPolicy = ({ queueArn, ruleArn, redrivePrincipalArns 
   ],
 });
 
-/** A queue only SQS itself writes to (the processor's DLQ): requests over TLS only. */
-export const tlsOnlyQueuePolicy = (queueArn: Input): aws.iam.PolicyDocument => ({
+/**
+ * A queue only SQS itself fills (the processor's DLQ): no IAM principal may send to it, and only
+ * over TLS. Without the Deny, a principal of the account whose IAM policy allows sqs:SendMessage
+ * could put a message there, and the DLQ redrive (`aws sqs start-message-move-task`) would move it
+ * into the queue past the rule-only sender policy. SendMessageBatch is authorized as
+ * sqs:SendMessage (SQS Developer Guide, "Amazon SQS batch actions").
+ *
+ * SQS's own move of a message past maxReceiveCount is no SendMessage request of anyone's ("moves
+ * the message to a dead-letter queue (with its original message ID)", SQS Developer Guide, "Using
+ * dead-letter queues"). Even so the Deny is kept to IAM principals (aws:PrincipalIsAWSService
+ * false, a key of every signed request), so it cannot touch SQS's move however AWS authorizes it;
+ * a service principal still has no Allow here, so none may send either. Which queues may move
+ * messages here is the redrive allow policy's to say (infra/queue.ts).
+ */
+export const deadLetterQueuePolicy = (queueArn: Input): aws.iam.PolicyDocument => ({
   Version: VERSION,
-  Statement: [denyWithoutTls("sqs:*", queueArn)],
+  Statement: [
+    {
+      Sid: "NoPrincipalSends",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:SendMessage",
+      Resource: queueArn,
+      Condition: { Bool: { "aws:PrincipalIsAWSService": "false" } },
+    },
+    denyWithoutTls("sqs:*", queueArn),
+  ],
 });
 
 /** Topic subscriptions come from this account only (any protocol, any endpoint it chooses). */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { tlsOnlyQueuePolicy } from "./policies";
+import { deadLetterQueuePolicy } from "./policies";
 
 export interface CaseEventQueueArgs {
   visibilityTimeoutSeconds: number;
@@ -12,7 +12,8 @@ export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
  * The buffer between EventBridge and the processor, with its dead-letter queue. Both SSE-SQS; the
- * queue's policy (who may send) belongs to the rule that sends to it (CaseEventRule).
+ * queue's policy (who may send) belongs to the rule that sends to it (CaseEventRule); the DLQ's
+ * admits no sender at all, since only SQS fills it (deadLetterQueuePolicy).
  */
 export class CaseEventQueue extends pulumi.ComponentResource {
   public readonly queue: aws.sqs.Queue;
@@ -38,7 +39,7 @@ export class CaseEventQueue extends pulumi.ComponentResource {
     }, { parent: this });
     new aws.sqs.QueuePolicy(`${name}-dlq`, {
       queueUrl: this.deadLetterQueue.url,
-      policy: pulumi.jsonStringify(tlsOnlyQueuePolicy(this.deadLetterQueue.arn)),
+      policy: pulumi.jsonStringify(deadLetterQueuePolicy(this.deadLetterQueue.arn)),
     }, { parent: this });
     this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url });
   }

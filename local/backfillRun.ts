@@ -16,6 +16,12 @@ export interface LocalBackfillResult {
   seconds: number;
 }
 
+/** The Firehose stand-in's interval, which the backfill paces new day partitions by. */
+export const lakeBufferSeconds = (local: LocalPipeline) => {
+  const interval = local.firehose?.options.bufferIntervalMs;
+  return interval === undefined ? undefined : interval / 1000;
+};
+
 /** Locally nothing throttles but what a test injects: the backfill runs at this pace. */
 const LOCAL_RATE = 1_000;
 
@@ -39,6 +45,7 @@ export async function runLocalBackfill(local: LocalPipeline, existing: ExistingC
       domainId: settings.domainId,
       tableName: local.tableName,
       lakeStreams: settings.lakeStreams,
+      lakeBufferSeconds: lakeBufferSeconds(local),
       fields: DEFAULT_EVENT_FIELDS,
       history: true,
       streamStart: DEFAULT_STREAM_START.toISOString(),

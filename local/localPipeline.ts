@@ -22,6 +22,9 @@ export const LOCAL_STACK_CONFIG: Record<string, string> = {
   casesAlertEmail: "case-alerts@example.com",
 };
 
+/** One second stands for the deployed streams' buffer interval (stack config lakeBufferSeconds). */
+export const LOCAL_LAKE_BUFFER_MS = 1_000;
+
 export interface LocalPipelineOptions {
   /** Stack config the program is run with (default LOCAL_STACK_CONFIG). */
   stackConfig?: Record<string, string>;
@@ -36,6 +39,11 @@ export interface LocalPipelineOptions {
   env?: Record<string, string>;
   /** Lambda sandboxes, i.e. how many invocations can run at once (default 4). */
   concurrency?: number;
+  /**
+   * The Firehose stand-in's buffering interval (default LOCAL_LAKE_BUFFER_MS): the deployed
+   * streams' 60 s and more, scaled down so a run sees its partitions come and go.
+   */
+  lakeBufferMs?: number;
   onLog?: (line: string) => void;
   /** Told each start-up phase as it begins (the runner prints one line each). */
   onPhase?: (phase: string) => void;
@@ -98,7 +106,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const streams = env[HandlerEnv.lakeCaseEventsStream]
       ? { [env[HandlerEnv.lakeCaseEventsStream]]: caseEventsTable, [env[HandlerEnv.lakeRelatedItemEventsStream]]: caseRelatedItemEventsTable }
       : undefined;
-    const firehose = streams && (await start(new FirehoseStandIn(streams, lakeDir).start()));
+    const firehose = streams && (await start(new FirehoseStandIn(streams, lakeDir, { bufferIntervalMs: options.lakeBufferMs ?? LOCAL_LAKE_BUFFER_MS }).start()));
     const proxies = {
       dynamodb: await start(new FaultProxy(dynamo.endpoint, "dynamodb").start()),
       sns: await start(new FaultProxy(sns.endpoint, "sns").start()),
@@ -137,7 +145,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         sns.delivered.length = 0;
         sns.failEntriesMatching = undefined;
         sns.refuseRequestsMatching = undefined;
-        firehose?.reset();
+        await firehose?.reset();
         fs.rmSync(lakeDir, { recursive: true, force: true });
         for (const proxy of Object.values(proxies)) {
           proxy?.clear();

@@ -11,6 +11,7 @@ import { lakeDirFor, publishLake } from "./paths";
 import { buildReport, type CaseReport, withDuckdbLake } from "../report";
 import { stopOnSignals } from "./shutdown";
 import type { DeliveredMessage } from "./aws/snsStandIn";
+import type { FirehoseCounts } from "./aws/firehose/firehoseStandIn";
 import { driveQueue, toMessages } from "./lambda/sqsDriver";
 import type { StartOptions } from "./startOptions";
 
@@ -48,8 +49,11 @@ export interface RunSummary {
   alerts: number;
   deadLetters: number;
   metrics: Record<(typeof COUNTED_METRICS)[number], number>;
-  /** The lake this run wrote: its folder, rows per table, records that did not fit the schema. */
-  lake?: { dir: string; rows: Record<string, number>; conversionErrors: number };
+  /**
+   * The lake this run wrote: its folder, rows per table, records Firehose put under the error
+   * prefix (by kind), and the most day partitions a stream held at once (of Firehose's 500).
+   */
+  lake?: FirehoseCounts & { dir: string };
   /** The backfill of --existing-cases, before the live stream. */
   backfill?: LocalBackfillResult;
 }
@@ -203,7 +207,7 @@ export async function runLocal(options: StartOptions, hooks: RunHooks = {}): Pro
         alerts: local.sns.delivered.length,
         deadLetters: deadLetters.length,
         metrics: collector.metrics,
-        lake: local.firehose && { dir: lakeDir, rows: { ...local.firehose.counts.rows }, conversionErrors: local.firehose.counts.conversionErrors },
+        lake: local.firehose && { ...structuredClone(local.firehose.counts), dir: lakeDir },
         backfill,
       },
       report,

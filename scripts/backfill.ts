@@ -53,6 +53,7 @@ async function main(): Promise<number> {
       domainId: targets.domainId,
       tableName: targets.tableName,
       lakeStreams: targets.lakeStreams,
+      lakeBufferSeconds: targets.lakeBufferSeconds,
       fields: targets.fields,
       history: args.history,
       streamStart: targets.streamStart,

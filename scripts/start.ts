@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { formatReport, reportHtml } from "../report";
 import { type LocalRunResult, runLocal } from "../local/localRun";
 import { bodyFor } from "../local/aws/snsStandIn";
+import { MAX_ACTIVE_PARTITIONS } from "../local/aws/firehose/firehoseStandIn";
+import { DELIVERY_ERRORS_PREFIX } from "../infra/lakePolicies";
 import { InputError } from "../local/workload/eventFiles";
 import { checkPaths, parseStartArgs, START_USAGE, UsageError } from "../local/startOptions";
 
@@ -49,7 +51,10 @@ function printText(result: LocalRunResult): void {
   if (summary.lake) {
     const rows = Object.entries(summary.lake.rows).sort(([a], [b]) => a.localeCompare(b)).map(([table, count]) => `${count} ${table}`).join(", ") || "no new rows";
     out.push(`  lake             ${rows} written to ${path.relative(process.cwd(), summary.lake.dir) || summary.lake.dir}` +
-      `${summary.lake.conversionErrors ? `; ${summary.lake.conversionErrors} row(s) did not fit the schema` : ""}`);
+      ` (at most ${summary.lake.peakActivePartitions} of Firehose's ${MAX_ACTIVE_PARTITIONS} day partitions buffered at once)`);
+    const errors = Object.entries(summary.lake.errors).map(([kind, count]) => `${count} ${kind}`).join(", ");
+    // Deployed, any object under the error prefix raises the table's lake-<table>-error-objects alarm.
+    if (errors) out.push(`  lake errors      ${errors}: under ${path.join(summary.lake.dir, DELIVERY_ERRORS_PREFIX)}`);
   }
   if (summary.backfill) {
     const b = summary.backfill;

@@ -5,7 +5,8 @@ closed_case AS (
         coalesce(case_reason, '(none)') AS case_reason,
         coalesce(template_id, '(none)') AS template_id,
         template_name,
-        CAST(round(date_diff('millisecond', created_timestamp, coalesce(last_closed_timestamp, event_timestamp)) / 1000.0) AS bigint)
+        -- As a double: Trino would divide by 1000.0 as a decimal of one digit (1,450 ms -> 1.5 -> 2 s).
+        CAST(round(CAST(date_diff('millisecond', created_timestamp, coalesce(last_closed_timestamp, event_timestamp)) AS double) / 1000) AS bigint)
             AS seconds
     FROM (
         SELECT

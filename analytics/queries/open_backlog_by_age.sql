@@ -3,7 +3,8 @@
 -- Columns: age, cases (buckets without cases are left out).
 -- Requires: unique_case_event, latest_case_event
 WITH open_case AS (
-    SELECT date_diff('millisecond', created_timestamp, (SELECT max(event_timestamp) FROM unique_case_event)) / 86400000.0 AS age_days
+    -- As a double: Trino would divide by 86400000.0 as a decimal of one digit (23 h -> 1.0 day).
+    SELECT CAST(date_diff('millisecond', created_timestamp, (SELECT max(event_timestamp) FROM unique_case_event)) AS double) / 86400000 AS age_days
     FROM latest_case_event
     WHERE event_type <> 'CASE.DELETED' AND coalesce(status, '') <> 'closed' AND created_timestamp IS NOT NULL
 )

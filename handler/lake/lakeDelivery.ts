@@ -21,6 +21,10 @@ export interface LakeRowToSend {
  */
 export async function deliverLakeRows(rows: LakeRowToSend[], deps: { send: SendLakeRecords; logger: Logger; metrics: Metrics }): Promise<SQSBatchItemFailure[]> {
   if (rows.length === 0) return [];
+  const cut = rows.filter(({ record }) => record.cut);
+  // Paths only: the values are customers' text.
+  for (const { messageId, event, record } of cut) deps.logger.warn("lake row cut to fit Firehose's record limit", { messageId, ...eventKeys(event), cut: record.cut });
+  if (cut.length > 0) deps.metrics.addMetric(Metric.LakeRowsCut, MetricUnit.Count, cut.length);
   const failed = await deps.send(rows.map(({ messageId, record }) => ({ key: messageId, record })));
   for (const { messageId, event } of rows.filter((row) => failed.has(row.messageId))) {
     deps.logger.error("lake row not delivered; the record will be retried", { messageId, ...eventKeys(event), ...errorKeys(failed.get(messageId)) });

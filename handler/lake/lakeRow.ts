@@ -8,6 +8,8 @@ import {
   type CustomFieldEntry,
 } from "../../analytics/lakeSchema";
 import type { CaseEvent, FieldChange, FieldValue } from "../types";
+import { boundCaseEventRow, boundRelatedItemRow } from "./boundRow";
+import { FIREHOSE_LIMITS } from "./lakeSender";
 
 /** What the event does not carry: names and types from the domain (DomainNames), the Connect instance. */
 export interface LakeContext {
@@ -21,9 +23,16 @@ export interface LakeContext {
   processedAt: string;
 }
 
-export type LakeRecord =
+export type LakeRecord = (
   | { table: typeof caseEventsTable.name; row: CaseEventsRow }
-  | { table: typeof caseRelatedItemEventsTable.name; row: CaseRelatedItemEventsRow };
+  | { table: typeof caseRelatedItemEventsTable.name; row: CaseRelatedItemEventsRow }
+) & {
+  /** The values cut to fit Firehose's record limit (boundRow.ts), by path; absent when none was. */
+  cut?: string[];
+};
+
+/** A row's JSON and the newline the sender ends it with fit one Firehose record. */
+const MAX_ROW_BYTES = FIREHOSE_LIMITS.recordBytes - 1;
 
 /**
  * System fields with a column of their own in AWS's case_events (the rest are custom_fields); a
@@ -61,6 +70,12 @@ const timestamp = (value: FieldValue | undefined): string | null => {
   const millis = epochMillis(value);
   return millis === undefined || Math.abs(millis) > 8.64e15 ? null : new Date(millis).toISOString();
 };
+
+/**
+ * A field-value union (`{stringValue}`, `{doubleValue}`, `{booleanValue}`, `{userArnValue}`,
+ * `{emptyValue}`) as the text a string array holds: the value, or "" for an empty one.
+ */
+const fieldValueText = (union: unknown): string => String(flattenFieldValue(union) ?? "");
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.length > 0 ? value : null);
 
@@ -160,15 +175,26 @@ function relatedItemEventRow(event: CaseEvent, alertRules: string[], context: La
     sla_type: text(sla.type),
     sla_completion_timestamp: timestamp(sla.completionTime as FieldValue),
     sla_target_field_id: text(sla.fieldId),
-    sla_target_field_values: Array.isArray(sla.targetFieldValues) ? sla.targetFieldValues.map(String) : [],
+    sla_target_field_values: Array.isArray(sla.targetFieldValues) ? sla.targetFieldValues.map(fieldValueText) : [],
     custom_related_item_fields: Object.keys(custom).map((fieldId) => customField(fieldId, flattenFieldValue(custom[fieldId]?.value), context)),
     alert_rules: alertRules,
   };
 }
 
-/** The event's row in the lake, or undefined for event types AWS's tables have no place for. */
+const withCut = <T extends LakeRecord>(record: T, cut: string[]): T => (cut.length > 0 ? { ...record, cut } : record);
+
+/**
+ * The event's row in the lake, or undefined for event types AWS's tables have no place for. A row
+ * over Firehose's record limit has its longest texts cut (`cut` names them).
+ */
 export function lakeRecord(event: CaseEvent, changes: FieldChange[], alertRules: string[], context: LakeContext): LakeRecord | undefined {
-  if (event.family === "CASE") return { table: caseEventsTable.name, row: caseEventRow(event, changes, alertRules, context) };
-  if (event.family === "RELATED_ITEM") return { table: caseRelatedItemEventsTable.name, row: relatedItemEventRow(event, alertRules, context) };
+  if (event.family === "CASE") {
+    const row = caseEventRow(event, changes, alertRules, context);
+    return withCut({ table: caseEventsTable.name, row }, boundCaseEventRow(row, MAX_ROW_BYTES));
+  }
+  if (event.family === "RELATED_ITEM") {
+    const row = relatedItemEventRow(event, alertRules, context);
+    return withCut({ table: caseRelatedItemEventsTable.name, row }, boundRelatedItemRow(row, MAX_ROW_BYTES));
+  }
   return undefined;
 }

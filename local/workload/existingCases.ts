@@ -24,6 +24,11 @@ export interface ExistingCasesOptions {
   streamStart?: Date;
   /** How far back the oldest case may be created (default 6 weeks). */
   weeks?: number;
+  /**
+   * The longest gap between two updates of a case, in days (default 1: a case lives its life in a
+   * week). Longer gaps date a case's history across many days, as long-lived B2B cases are.
+   */
+  gapDays?: number;
 }
 
 /** A seeded case as the live workload generator would need it to touch the case later. */
@@ -44,7 +49,7 @@ const [PRIORITY, REFUND, VIP] = SAMPLE_CUSTOM_FIELDS.map((field) => field.id);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** One case's life, events in time order, all before `streamStart`. */
-function existingCase(random: Random, streamStart: number, weeks: number): { seed: CaseSeed; summary: ExistingCase } {
+function existingCase(random: Random, streamStart: number, weeks: number, gapDays: number): { seed: CaseSeed; summary: ExistingCase } {
   const latest = streamStart - MINUTE;
   const createdAt = streamStart - DAY - random() * (weeks * 7 - 1) * DAY;
   const templateId = pick(random, SAMPLE_TEMPLATES).templateId;
@@ -71,7 +76,7 @@ function existingCase(random: Random, streamStart: number, weeks: number): { see
   };
   /** `changes` is given the change's time (a closure sets last_closed_datetime to it). */
   const update = (changesAt: (time: string) => Record<string, FieldValueSeed>) => {
-    const performedTime = later(HOUR + random() * DAY);
+    const performedTime = later(HOUR + random() * gapDays * DAY);
     const changes = changesAt(performedTime);
     events.push({
       eventId: uuid(random),
@@ -118,7 +123,7 @@ export interface ExistingCaseSeed {
 export function existingCaseSeeds(options: ExistingCasesOptions): ExistingCaseSeed[] {
   const random = seededRandom(options.seed ^ 0xca5e5);
   const streamStart = (options.streamStart ?? DEFAULT_STREAM_START).getTime();
-  return Array.from({ length: options.count }, () => existingCase(random, streamStart, options.weeks ?? 6));
+  return Array.from({ length: options.count }, () => existingCase(random, streamStart, options.weeks ?? 6, options.gapDays ?? 1));
 }
 
 /** Seeds the stand-in's domain with cases that existed before the stream; returns them. */

@@ -85,6 +85,8 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
   const random = seededRandom(options.seed);
   // Heavy text draws from a stream of its own: heavy cases live the same lives as light ones.
   const text = seededRandom(options.seed + 1);
+  // So do SLAs: adding them left every other event of a seed as it was.
+  const slaRandom = seededRandom(options.seed + 2);
   const end = (options.end ?? DEFAULT_WORKLOAD_END).getTime();
   const start = end - (options.days ?? DEFAULT_WORKLOAD_DAYS) * DAY;
   const events: { at: number; event: Record<string, unknown>; source: string }[] = [];
@@ -146,13 +148,50 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
         relatedEvent("RELATED_ITEM.DELETED", type, itemId, {});
       }
     };
+    /**
+     * The resolution SLA a Connect rule assigns at creation, by priority: Cases reports it Overdue
+     * at its target time if the case is still open, and Met or NotMet when the case first closes.
+     */
+    const slaItemId = uuid(slaRandom);
+    const priority = (sim.fields[PRIORITY]?.value as { stringValue?: string } | undefined)?.stringValue ?? "normal";
+    const slaTarget = at + (SLA_HOURS[priority] ?? SLA_HOURS.normal) * HOUR;
+    let slaOpen = true;
+    const slaEvent = (when: number, eventType: string, status: string, completedAt?: number) => {
+      if (when > end) return;
+      const slaConfiguration = {
+        name: `Resolution (${priority})`,
+        type: "CaseField",
+        status,
+        fieldId: "status",
+        targetFieldValues: [{ stringValue: CLOSED_STATUS }],
+        targetTime: new Date(slaTarget).toISOString(),
+        ...(completedAt === undefined ? {} : { completionTime: new Date(completedAt).toISOString() }),
+      };
+      events.push({
+        at: when,
+        source: source(`${eventType}, SLA ${status}`),
+        event: envelope(options.domainId, slaRandom, when, `case/${sim.caseId}/related-item/${slaItemId}`, {
+          eventType,
+          changedAttributes: eventType === "RELATED_ITEM.CREATED" ? [] : ["sla.slaConfiguration.status"],
+          relatedItem: { relatedItemType: "Sla", relatedItemId: slaItemId, createdDateTime: new Date(sim.createdAt).toISOString(), caseId: sim.caseId, sla: { slaConfiguration } },
+        }, agent),
+      });
+    };
+    const closeSla = () => {
+      if (!slaOpen) return;
+      slaOpen = false;
+      if (at > slaTarget) slaEvent(slaTarget, "RELATED_ITEM.UPDATED", "Overdue");
+      slaEvent(at, "RELATED_ITEM.UPDATED", at <= slaTarget ? "Met" : "NotMet", at);
+    };
     const setStatus = (status: string) => {
+      if (status === CLOSED_STATUS) closeSla();
       sim.fields.status = { value: { stringValue: status } };
       if (status === CLOSED_STATUS) sim.fields.last_closed_datetime = { value: { stringValue: new Date(at).toISOString() } };
       emit("CASE.UPDATED", status === CLOSED_STATUS ? ["status", "last_closed_datetime"] : ["status"]);
     };
 
     emit("CASE.CREATED", Object.keys(sim.fields));
+    slaEvent(at, "RELATED_ITEM.CREATED", "Active");
     at += random() * 2 * MINUTE;
     related("Contact");
     for (let updates = Math.floor(random() * 4); updates > 0; updates--) {
@@ -181,6 +220,7 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
         emit("CASE.DELETED", []);
       }
     }
+    if (slaOpen) slaEvent(slaTarget, "RELATED_ITEM.UPDATED", "Overdue");
   }
   for (const [index, existing] of (options.existing ?? []).entries()) {
     if (random() >= EXISTING_TOUCHED_SHARE) continue;
@@ -203,6 +243,9 @@ export function generateWorkload(options: WorkloadOptions): GeneratedEvent[] {
   }
   return events.sort((a, b) => a.at - b.at).map(({ event, source }) => ({ event, source }));
 }
+
+/** Resolution SLA targets by priority, in hours. */
+const SLA_HOURS: Record<string, number> = { urgent: 4, high: 24, normal: 72, low: 120 };
 
 /** Existing cases that see live changes after the stream starts: closed if open, re-prioritised if closed. */
 const EXISTING_TOUCHED_SHARE = 0.3;

@@ -6,8 +6,8 @@ const DOMAIN_ID = "3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
 describe("backfill", () => {
   describe("arguments", () => {
     it("takes flags as `--flag value` and `--flag=value`, and normalises the stream's start", () => {
-      const args = parseBackfillArgs(["--domain", DOMAIN_ID.toUpperCase(), "--history", "--since-stream=2026-11-06T20:00:00+02:00", "--rate", "0.5", "--fields", "status, title,status"]);
-      expect(args).to.deep.include({ domain: DOMAIN_ID, history: true, sinceStream: "2026-11-06T18:00:00.000Z", rate: 0.5, fields: ["status", "title"], concurrency: 8, dryRun: false });
+      const args = parseBackfillArgs(["--domain", DOMAIN_ID.toUpperCase(), "--history", "--since-stream=2026-11-06T20:00:00+02:00", "--rate", "0.5", "--fields", "status, title,status", "--lake-buffer-seconds", "300"]);
+      expect(args).to.deep.include({ lakeBufferSeconds: 300, domain: DOMAIN_ID, history: true, sinceStream: "2026-11-06T18:00:00.000Z", rate: 0.5, fields: ["status", "title"], concurrency: 8, dryRun: false });
     });
 
     it("refuses what it cannot use, naming the flag, with the usage", () => {
@@ -25,6 +25,7 @@ describe("backfill", () => {
       expect(refusal(["--since-stream", "yesterday"])).to.contain("--since-stream needs an ISO-8601 time with a zone");
       expect(refusal(["--rate", "0"])).to.equal('--rate needs a number from 0.1 to 10000, got "0"');
       expect(refusal(["--concurrency", "2.5"])).to.equal('--concurrency needs a whole number from 1 to 256, got "2.5"');
+      expect(refusal(["--lake-buffer-seconds", "30"])).to.equal('--lake-buffer-seconds needs a whole number from 60 to 900, got "30"');
       expect(refusal(["--dry-run", "--resume"])).to.contain("--dry-run keeps no checkpoint");
       expect(refusal(["--case-events-stream", "a"])).to.contain("go together");
       expect(refusal(["--table"])).to.equal("--table needs a value");

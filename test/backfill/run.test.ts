@@ -6,15 +6,17 @@ import { expect } from "chai";
 import { AWS_VIEWS, awsViewSql } from "../../analytics";
 import { createBackfillClients } from "../../backfill/clients";
 import { snapshotEvent } from "../../backfill/caseEvents";
+import { BACKFILL_PARTITIONS } from "../../backfill/partitionPacer";
 import { ratesAt } from "../../backfill/quotas";
 import { type BackfillClients, type BackfillConfig, type DryRunCase, runBackfill } from "../../backfill/run";
 import { DEFAULT_EVENT_FIELDS } from "../../config/stackConfig";
 import { CASES_DETAIL_TYPE, CASES_EVENT_SOURCE } from "../../handler/constants";
 import { HandlerEnv } from "../../handler/settings";
 import type { CaseEvent } from "../../handler/types";
-import { runLocalBackfill } from "../../local/backfillRun";
+import { lakeBufferSeconds, runLocalBackfill } from "../../local/backfillRun";
 import type { AuditEventSeed, CaseSeed } from "../../local/aws/cases/casesStandIn";
 import { clientCredentials, LOCAL_AWS_ENV } from "../../local/aws/dynamoLocal";
+import { FirehoseStandIn, MAX_ACTIVE_PARTITIONS } from "../../local/aws/firehose/firehoseStandIn";
 import { type ExistingCase, existingCaseSeeds, seedExistingCases } from "../../local/workload/existingCases";
 import { generateWorkload } from "../../local/workload/generate";
 import { type LocalPipeline } from "../../local/localPipeline";
@@ -70,6 +72,7 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
       domainId: SAMPLE_DOMAIN_ID,
       tableName: local.tableName,
       lakeStreams: lakeStreams(),
+      lakeBufferSeconds: lakeBufferSeconds(local),
       fields: DEFAULT_EVENT_FIELDS,
       history: true,
       streamStart: STREAM_START.toISOString(),
@@ -337,6 +340,38 @@ describe("backfill of existing cases (Cases stand-in -> DynamoDB Local + Firehos
     });
     expect(latest.map((row) => [row.case_id, row.status])).to.deep.equal(
       existing.map((c) => [c.caseId, c.status]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  });
+
+  it("puts every history row of 300 cases spanning 3 years in the lake, keeping under Firehose's 500 active partitions", async function () {
+    this.timeout(240_000);
+    const existing = seedExistingCases(local.cases, SAMPLE_DOMAIN_ID, existingCaseSeeds({ count: 300, seed: 21, streamStart: STREAM_START, weeks: 3 * 52, gapDays: 30 }));
+    // A stand-in whose buffers take long enough, for this backfill's pace, that unpaced it overflows.
+    const bufferSeconds = 8;
+    const lakeDir = path.join(workDir, "paced-lake");
+    const firehose = await new FirehoseStandIn(local.firehose!.streams, lakeDir, { bufferIntervalMs: bufferSeconds * 1000 }).start();
+    const clients = createBackfillClients({
+      ...clientCredentials(),
+      rates: ratesAt(1_000),
+      endpoints: { cases: local.cases.endpoint, dynamodb: local.dynamo.endpoint, firehose: firehose.endpoint },
+    });
+    let summary;
+    try {
+      ({ summary } = await backfillWith(clients, { concurrency: 16, lakeBufferSeconds: bufferSeconds }));
+    } finally {
+      clients.destroy();
+      await firehose.stop();
+    }
+
+    const historyIds = (await tableRows(local)).filter((row) => !["STATE", "RELATED"].includes(row.sk)).map((row) => String(row.eventId));
+    expect(historyIds).to.have.length(existing.reduce((sum, c) => sum + c.auditEvents + 1, 0));
+    const lake = await withDuckdbLake(lakeDir, (engine) => engine.query(
+      "SELECT event_id, event_date FROM case_events UNION ALL SELECT event_id, event_date FROM case_related_item_events"));
+    // More days than Firehose holds partitions for: without pacing, rows would go to the error prefix.
+    expect(new Set(lake.map((row) => row.event_date)).size).to.be.greaterThan(MAX_ACTIVE_PARTITIONS);
+    expect(firehose.counts.errors).to.deep.equal({});
+    expect(lake.map((row) => String(row.event_id)).sort()).to.deep.equal([...historyIds].sort());
+    expect(firehose.counts.peakActivePartitions).to.be.at.most(MAX_ACTIVE_PARTITIONS);
+    expect(summary.lakePartitionsPeak).to.be.within(MAX_ACTIVE_PARTITIONS / 2, BACKFILL_PARTITIONS);
   });
 
   it("--dry-run reads every case and writes nothing, telling per case what it would write", async () => {

@@ -16,6 +16,7 @@ const OUTPUTS: StackOutputs = {
   caseEventFields: ["status", "title"],
   eventStreamEnabledAt: "2026-11-06T18:00:00.000Z",
   historyRetentionDays: 90,
+  lakeBufferSeconds: 120,
 };
 
 describe("backfill", () => {
@@ -30,8 +31,17 @@ describe("backfill", () => {
         fields: ["status", "title"],
         streamStart: "2026-11-06T18:00:00.000Z",
         retentionDays: 90,
+        lakeBufferSeconds: 120,
       });
       expect(targets.sources).to.include("table from --table").and.include("domain from the stack output");
+    });
+
+    it("paces the lake by the stack's buffer interval, by --lake-buffer-seconds, or else by Firehose's longest", () => {
+      const resolve = (argv: string[], outputs: StackOutputs) => resolveTargets(parseBackfillArgs(["--history", ...argv]), () => outputs, {});
+      expect(resolve(["--lake-buffer-seconds", "600"], OUTPUTS).lakeBufferSeconds).to.equal(600);
+      const unknown = resolve([], { ...OUTPUTS, lakeBufferSeconds: undefined });
+      expect(unknown.lakeBufferSeconds).to.equal(undefined);
+      expect(unknown.sources).to.include("lake buffer: not known, paced as Firehose's longest (900 s); pass --lake-buffer-seconds");
     });
 
     it("names the flag of a value nobody gave", () => {

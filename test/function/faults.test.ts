@@ -44,7 +44,7 @@ describe("fault injection: ~1,000 events, duplicates, reordering and ~5% failed 
 
   it("loses nothing, stores each event once, alerts each alerting event, and dead-letters only bad input", async () => {
     const local = await resetPipeline();
-    const generated = generateWorkload({ cases: 200, seed: 42, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event));
+    const generated = generateWorkload({ cases: 150, seed: 42, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => JSON.stringify(event));
     const malformed = [sampleBody("92-not-json.txt"), sampleBody("90-other-domain.json"), sampleBody("91-missing-case.json")];
     const deliveries = deliverLikeSqs([...generated, ...malformed], 42, 0.2);
     expect(generated.length).to.be.within(900, 1_200);

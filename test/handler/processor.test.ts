@@ -134,23 +134,23 @@ async function invoke(run: Run) {
 }
 
 const CASE_LIFE_BODIES = CASE_LIFE.map(sampleBody);
-const [CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED] = CASE_LIFE_BODIES.map(eventIdOf);
+const [CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED, SLA_MET] = CASE_LIFE_BODIES.map(eventIdOf);
 
 describe("the processor, its AWS edges faked", () => {
   it("stores every event, sends each stored event's lake row, and alerts and marks sent the alerting ones", async () => {
     const run = await invoke({ bodies: CASE_LIFE_BODIES });
     expect(run.failed).to.deep.equal([]);
-    expect(run.recorded.map((row) => row.eventId)).to.have.members([CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED]);
-    expect(run.lakeRows.map((record) => record.row.event_id)).to.have.members([CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED]);
+    expect(run.recorded.map((row) => row.eventId)).to.have.members([CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED, SLA_MET]);
+    expect(run.lakeRows.map((record) => record.row.event_id)).to.have.members([CREATED, UPDATED, COMMENTED, CLOSED, DELETED, LINKED, SLA_MET]);
     expect(run.published.map((alert) => alert.body.eventId)).to.have.members([CREATED, CLOSED, DELETED]);
     expect(run.calls.sent).to.have.members([CREATED, CLOSED, DELETED]);
     expect(run.calls.released).to.deep.equal([]);
-    expect([Metric.EventsStored, Metric.LakeRowsSent, Metric.AlertsSent, Metric.FailedRecords].map(run.count)).to.deep.equal([6, 6, 3, 0]);
+    expect([Metric.EventsStored, Metric.LakeRowsSent, Metric.AlertsSent, Metric.FailedRecords].map(run.count)).to.deep.equal([7, 7, 3, 0]);
   });
 
   it("stores one case's events in change order, whatever order the batch holds them in", async () => {
     const run = await invoke({ bodies: [...CASE_LIFE_BODIES].reverse() });
-    expect(run.recorded.map((row) => row.eventId)).to.deep.equal([CREATED, LINKED, UPDATED, COMMENTED, CLOSED, DELETED]);
+    expect(run.recorded.map((row) => row.eventId)).to.deep.equal([CREATED, LINKED, UPDATED, COMMENTED, CLOSED, SLA_MET, DELETED]);
   });
 
   it("reports a record that is not a Cases event as failed, for the DLQ, and stores its neighbours", async () => {
@@ -181,7 +181,7 @@ describe("the processor, its AWS edges faked", () => {
     const other = ["01-case-created.json", "02-case-updated-field.json"].map((file) => forCase(file, otherCase));
     const run = await invoke({ bodies: [...CASE_LIFE_BODIES, ...other], store: fakeStore({ failFor: new Set([UPDATED]) }) });
     // 06 (the call linked) is older than the update: it was stored before the failure.
-    expect(run.failed).to.have.members([UPDATED, COMMENTED, CLOSED, DELETED]);
+    expect(run.failed).to.have.members([UPDATED, COMMENTED, CLOSED, SLA_MET, DELETED]);
     expect(run.recorded.map((row) => row.eventId)).to.have.members([CREATED, LINKED, ...other.map(eventIdOf)]);
   });
 

@@ -1,10 +1,16 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { parseCaseEvent } from "../../handler/parse";
 import { casePartitionKey, receiptKey } from "../../handler/store/tableDefinition";
 import { type LakeContext, type LakeRecord, lakeRecord } from "../../handler/lake/lakeRow";
+import { createLakeSender } from "../../handler/lake/lakeSender";
+import { caseEventsTable, caseRelatedItemEventsTable } from "../../analytics/lakeSchema";
+import { clientCredentials } from "../../local/aws/dynamoLocal";
+import { FirehoseStandIn, type FirehoseStandInOptions } from "../../local/aws/firehose/firehoseStandIn";
 import { applyToState, fieldChanges } from "../../handler/store/stateUpdate";
 import type { CaseEvent, CaseState } from "../../handler/types";
 import { type QueryEngine, withDuckdbLake } from "../../report";
@@ -44,7 +50,7 @@ export function sampleWith(file: string, change: (event: Record<string, any>) =>
   return JSON.stringify(event);
 }
 
-/** The case's life in events/ (01-06), in file order. */
+/** The case's life in events/ (01-07), in file order. */
 export const CASE_LIFE = [
   "01-case-created.json",
   "02-case-updated-field.json",
@@ -52,6 +58,7 @@ export const CASE_LIFE = [
   "04-case-closed.json",
   "05-case-deleted.json",
   "06-call-linked.json",
+  "07-sla-met.json",
 ];
 
 /** A sample event moved to another case (ids and ARNs), for tests that need several cases. */
@@ -167,4 +174,26 @@ export function sampleLakeRecords(): LakeRecord[] {
     if (event.family === "CASE") state = applyToState(state, event);
     return record;
   });
+}
+
+/**
+ * A Firehose stand-in with the lake's two streams writing to a fresh folder, and the function's
+ * sender to it (no SDK retries: what the stand-in refuses, the sender sees).
+ */
+export async function startLakeStandIn(options: FirehoseStandInOptions = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cases-lake-"));
+  const firehose = await new FirehoseStandIn({ "case-events": caseEventsTable, "related-items": caseRelatedItemEventsTable }, dir, options).start();
+  const client = new FirehoseClient({ endpoint: firehose.endpoint, ...clientCredentials(), maxAttempts: 1 });
+  return {
+    dir,
+    firehose,
+    client,
+    send: createLakeSender(client, { case_events: "case-events", case_related_item_events: "related-items" }),
+    /** Delivers what is buffered, then stops; the folder stays until `remove`. */
+    stop: async () => {
+      client.destroy();
+      await firehose.stop();
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -70,6 +70,19 @@ describe("the IAM policy evaluator (test/helpers/iamPolicy.ts)", () => {
     expect(publishes(cloudWatch, allowOnly("*"))).to.equal(true);
   });
 
+  it("reads a trust policy's statements (no Resource) as about its role, and still needs their conditions", () => {
+    const role = `arn:aws:iam::${TEST_ACCOUNT}:role/delivery`;
+    const trust = policy({ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": TEST_ACCOUNT } } });
+    const assumes = (principal: RequestPrincipal, context: Record<string, string>) =>
+      isAllowed({ principal, action: "sts:AssumeRole", resource: role, context }, { resourcePolicy: trust, resourceAccount });
+    expect(assumes({ service: "firehose.amazonaws.com" }, { "sts:ExternalId": TEST_ACCOUNT })).to.equal(true);
+    expect(assumes({ service: "firehose.amazonaws.com" }, { "sts:ExternalId": OTHER_ACCOUNT })).to.equal(false);
+    expect(assumes({ service: "lambda.amazonaws.com" }, { "sts:ExternalId": TEST_ACCOUNT })).to.equal(false);
+    expect(() => isAllowed({ principal: someone, action: "s3:GetObject", resource: "arn:aws:s3:::b/k" },
+      { resourcePolicy: policy(), identityPolicies: [{ Statement: [{ Effect: "Allow", Action: "s3:*" }] }], resourceAccount })).to.throw(/Resource/);
+  });
+
   it("needs a KMS key policy's grant: an IAM policy alone does not open a key", () => {
     const keyPolicy = policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "kms:*", Resource: "*" });
     const request = { principal: someone, action: "kms:Decrypt", resource: ALERT_KEY };

@@ -1,7 +1,7 @@
 /**
  * Evaluates IAM policy documents against a request, for the features this project's policies use:
  * Allow/Deny (an explicit Deny wins), Principal ("*", AWS ARNs and accounts, Service), Action and
- * Resource with * and ? wildcards, and the condition operators ArnEquals/ArnNotEquals/ArnLike/
+ * Resource with * and ? wildcards (a role's trust policy has no Resource: it is about its role), and the condition operators ArnEquals/ArnNotEquals/ArnLike/
  * ArnNotLike, StringEquals/StringNotEquals/StringLike, Bool, with IAM's rule for a key the request
  * does not carry: the condition is false, except for negated operators, where it is true. Enough to
  * test the stack's documents as AWS would apply them (IAM User Guide, "Policy evaluation logic" and
@@ -15,7 +15,8 @@ export interface Statement {
   Effect: "Allow" | "Deny";
   Principal?: "*" | { AWS?: OneOrMany<string>; Service?: OneOrMany<string> };
   Action: OneOrMany<string>;
-  Resource: OneOrMany<string>;
+  /** Absent only in a role's trust policy, whose statements are about the role itself. */
+  Resource?: OneOrMany<string>;
   Condition?: Record<string, Record<string, OneOrMany<string>>>;
 }
 
@@ -32,8 +33,8 @@ export interface IamRequest {
   action: string;
   resource: string;
   /**
-   * Condition keys the request carries, besides those derived from an IAM principal
-   * (aws:PrincipalArn, aws:PrincipalAccount). Absent keys are absent, as in IAM.
+   * Condition keys the request carries, besides those derived from its principal
+   * (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalIsAWSService). Absent keys are absent, as in IAM.
    */
   context?: Record<string, string>;
 }
@@ -71,6 +72,8 @@ function requestContext(request: IamRequest): Map<string, string> {
     context.set("aws:principalarn", request.principal.arn);
     context.set("aws:principalaccount", accountOf(request.principal.arn));
   }
+  // In every signed request: whether a service principal makes the call.
+  context.set("aws:principalisawsservice", String("service" in request.principal));
   for (const [key, value] of Object.entries(request.context ?? {})) context.set(key.toLowerCase(), value);
   return context;
 }
@@ -125,14 +128,15 @@ function statementApplies(statement: Statement, request: IamRequest, context: Ma
   if ("NotAction" in statement || "NotResource" in statement || "NotPrincipal" in statement) {
     throw new Error("NotAction/NotResource/NotPrincipal are not supported by this test helper");
   }
+  const aboutResource = statement.Resource === undefined || asList(statement.Resource).some((resource) => wildcardMatch(resource, request.resource));
   return asList(statement.Action).some((action) => wildcardMatch(action, request.action, true))
-    && asList(statement.Resource).some((resource) => wildcardMatch(resource, request.resource))
+    && aboutResource
     && conditionsHold(statement.Condition, context);
 }
 
 const nameOf = (statement: Statement, index: number) => statement.Sid ?? `#${index}`;
 
-/** The statements of a resource policy (key policy, queue, topic or bucket policy) that apply to the request. */
+/** The statements of a resource policy (key, queue, topic or bucket policy, a role's trust policy) that apply to the request. */
 function evaluateResourcePolicy(policy: PolicyDocument, request: IamRequest): Evaluation & { accountDelegations: string[] } {
   const context = requestContext(request);
   const result = { allowedBy: [] as string[], deniedBy: [] as string[], accountDelegations: [] as string[] };
@@ -153,6 +157,7 @@ export function evaluateIdentityPolicies(policies: PolicyDocument[], request: Ia
   for (const policy of policies) {
     policy.Statement.forEach((statement, index) => {
       if (statement.Principal !== undefined) throw new Error("an identity policy statement has no Principal");
+      if (statement.Resource === undefined) throw new Error("an identity policy statement names its Resource");
       if (!statementApplies(statement, request, context)) return;
       (statement.Effect === "Deny" ? result.deniedBy : result.allowedBy).push(nameOf(statement, index));
     });
@@ -161,7 +166,7 @@ export function evaluateIdentityPolicies(policies: PolicyDocument[], request: Ia
 }
 
 export interface Authorization {
-  /** The resource's own policy: a queue, topic, bucket or key policy. */
+  /** The resource's own policy: a queue, topic, bucket or key policy, or a role's trust policy. */
   resourcePolicy: PolicyDocument;
   /** The requester's IAM policies (none for a service principal). */
   identityPolicies?: PolicyDocument[];

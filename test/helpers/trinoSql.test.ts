@@ -5,6 +5,7 @@ import {
   assertTrinoSyntax,
   loadTrinoParser,
   splitTrinoStatements,
+  trinoDecimalDivisions,
   trinoSyntaxErrorDetails,
   trinoSyntaxErrors,
 } from "./trinoSql";
@@ -120,6 +121,37 @@ describe("trinoSql: a Trino grammar check for tests", function () {
         expect(() => assertTrinoSyntax(sql, "duckdb.sql")).to.throw(/duckdb\.sql is not valid Trino syntax:\n {2}\d+:\d+ /);
       });
     }
+  });
+
+  describe("finds decimal literals in divisions", function () {
+    const found: Record<string, { sql: string; literals: string[] }> = {
+      "a divisor 1000.0": { sql: "SELECT x / 1000.0 FROM t", literals: ["divisor 1000.0 at 1:12"] },
+      "a dividend .5": { sql: "SELECT .5 / x FROM t", literals: ["dividend .5 at 1:8"] },
+      "a trailing point 1.": { sql: "SELECT x / 1. FROM t", literals: ["divisor 1. at 1:12"] },
+      "a DECIMAL '...' literal": { sql: "SELECT x / DECIMAL '1000' FROM t", literals: ["divisor DECIMAL '1000' at 1:12"] },
+      "a signed literal in parentheses": { sql: "SELECT x / (-1000.0) FROM t", literals: ["divisor -1000.0 at 1:13"] },
+      "a literal inside operand arithmetic": { sql: "SELECT x * 1.5 / y, a / (b + 0.5) FROM t", literals: ["dividend 1.5 at 1:12", "divisor 0.5 at 1:30"] },
+      "a division nested in a function argument, on its own line": {
+        sql: "SELECT\n  round(date_diff('millisecond', a, b) / 1000.0)\nFROM t",
+        literals: ["divisor 1000.0 at 2:42"],
+      },
+    };
+    for (const [name, { sql, literals }] of Object.entries(found)) {
+      it(name, function () {
+        expect(trinoDecimalDivisions(sql).map((d) => `${d.operand} ${d.literal} at ${d.line}:${d.column}`)).to.deep.equal(literals);
+      });
+    }
+
+    it("passes double arithmetic, multiplication by a decimal, and text in comments and strings", function () {
+      const sql = `
+        SELECT CAST(x AS double) / 1000, x / 1000e0, ceil(0.9 * n), power(x, 0.5) / 2, '1 / 1.0' AS s -- x / 1.0
+        /* y / 2.0 */ FROM t`;
+      expect(trinoDecimalDivisions(sql)).to.deep.equal([]);
+    });
+
+    it("refuses a text that does not parse, naming it", function () {
+      expect(() => trinoDecimalDivisions("SELECT x / 1.0 FROM", "broken.sql")).to.throw(/^broken\.sql is not valid Trino syntax:/);
+    });
   });
 
   it("splits a file into statements at top-level semicolons only", function () {

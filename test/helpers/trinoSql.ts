@@ -12,7 +12,8 @@
  * `SELECT no_such_fn(x) FROM nowhere` passes. It is the grammar of
  * dt-sql-parser's TrinoSql.g4, which tracks Trino, not Athena's own dialect
  * notes; DDL that Athena runs through Hive (CREATE EXTERNAL TABLE ...) is not
- * Trino syntax and fails here.
+ * Trino syntax and fails here. The parse tree also finds divisions by decimal
+ * literals, which Trino and DuckDB compute differently.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -49,13 +50,14 @@ export interface TrinoParserInfo {
 }
 
 /** Bump when the entry below changes, so old bundles are not reused. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
 
 /** Resolved from dt-sql-parser's own directory, so antlr4ng need not be hoisted. */
 const ENTRY = `
 export { TrinoSQL } from "./dist/parser/trino/index.js";
 export { ErrorStrategy } from "./dist/parser/common/errorStrategy.js";
 export { TrinoSqlLexer } from "./dist/lib/trino/TrinoSqlLexer.js";
+export * as TrinoSqlTree from "./dist/lib/trino/TrinoSqlParser.js";
 export { CharStreams, PredictionMode } from "antlr4ng";
 `;
 
@@ -79,10 +81,34 @@ interface TokenLike {
   column: number;
 }
 
+/** A node of the parse tree: a rule context (with children) or a token's leaf. */
+interface TreeNode {
+  children?: TreeNode[] | null;
+  /** The node's first token. */
+  start?: TokenLike | null;
+  getText(): string;
+}
+
+/** A parse tree class, for instanceof: the bundle is minified, so class names are not kept. */
+type TreeClass<Members = object> = abstract new (...args: never[]) => TreeNode & Members;
+
+/** The labelled alternatives of TrinoSql.g4 that an arithmetic operand is made of. */
+interface TrinoTree {
+  ArithmeticBinaryContext: TreeClass<{ _operator?: TokenLike | null; valueExpression(): TreeNode[] }>;
+  ArithmeticUnaryContext: TreeClass<{ valueExpression(): TreeNode }>;
+  ValueExpressionDefaultContext: TreeClass<{ primaryExpression(): TreeNode }>;
+  ParenthesizedExpressionContext: TreeClass<{ expression(): TreeNode }>;
+  ExpressionContext: TreeClass<{ booleanExpression(): TreeNode }>;
+  PredicatedContext: TreeClass<{ valueExpression(): TreeNode; predicate(): TreeNode | null }>;
+  NumericLiteralContext: TreeClass<{ number(): TreeNode }>;
+  DecimalLiteralContext: TreeClass;
+  TypeConstructorContext: TreeClass<{ identifier(): TreeNode | null; string(): TreeNode }>;
+}
+
 interface ParserLike {
   interpreter: { predictionMode: number };
   errorHandler: unknown;
-  program(): unknown;
+  program(): TreeNode;
 }
 
 interface TrinoBundle {
@@ -93,7 +119,8 @@ interface TrinoBundle {
   TrinoSqlLexer: (new (input: unknown) => {
     removeErrorListeners(): void;
     getAllTokens(): TokenLike[];
-  }) & { SEMICOLON: number; BACKQUOTED_IDENTIFIER: number; DIGIT_IDENTIFIER: number };
+  }) & { SEMICOLON: number; SLASH: number; BACKQUOTED_IDENTIFIER: number; DIGIT_IDENTIFIER: number };
+  TrinoSqlTree: TrinoTree;
   CharStreams: { fromString(sql: string): unknown };
   PredictionMode: { SLL: number; LL: number };
 }
@@ -136,7 +163,7 @@ function buildBundle(outFile: string, packageDir: string): void {
 function requireBundle(file: string): TrinoBundle {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bundle = require(file) as TrinoBundle;
-  if (typeof bundle.TrinoSQL !== "function" || typeof bundle.TrinoSqlLexer !== "function") {
+  if (typeof bundle.TrinoSQL !== "function" || typeof bundle.TrinoSqlLexer !== "function" || typeof bundle.TrinoSqlTree !== "object") {
     delete require.cache[require.resolve(file)];
     throw new Error(`${file} does not export the Trino parser`);
   }
@@ -178,7 +205,7 @@ function bundle(): TrinoBundle {
   return loaded!.bundle;
 }
 
-function parse(sql: string, predictionMode: number): TrinoSyntaxError[] {
+function parse(sql: string, predictionMode: number): { errors: TrinoSyntaxError[]; tree: TreeNode } {
   const { TrinoSQL, ErrorStrategy } = bundle();
   trinoInstance ??= new TrinoSQL();
   const errors: TrinoSyntaxError[] = [];
@@ -195,8 +222,8 @@ function parse(sql: string, predictionMode: number): TrinoSyntaxError[] {
   });
   parser.interpreter.predictionMode = predictionMode;
   parser.errorHandler = new ErrorStrategy();
-  parser.program();
-  return errors;
+  const tree = parser.program();
+  return { errors, tree };
 }
 
 /**
@@ -253,35 +280,94 @@ function identifierErrors(sql: string): TrinoSyntaxError[] {
 }
 
 /**
- * Syntax errors in `sql` (one or more statements), with positions; empty when
- * it parses. Parses with fast SLL prediction first and, only when that finds an
- * error, again with full LL prediction, whose verdict is the grammar's.
+ * The parse tree of `sql` and its syntax errors. Parses with fast SLL
+ * prediction first and, only when that finds an error, again with full LL
+ * prediction, whose verdict is the grammar's.
  */
-export function trinoSyntaxErrorDetails(sql: string): TrinoSyntaxError[] {
+function parseProgram(sql: string): { errors: TrinoSyntaxError[]; tree: TreeNode } {
   const { PredictionMode } = bundle();
   const sll = parse(sql, PredictionMode.SLL);
-  const errors = [...(sll.length === 0 ? sll : parse(sql, PredictionMode.LL)), ...identifierErrors(sql)];
-  if (errors.length === 0) return [];
+  const { errors, tree } = sll.errors.length === 0 ? sll : parse(sql, PredictionMode.LL);
   const seen = new Set<string>();
-  return errors
+  const unique = [...errors, ...identifierErrors(sql)]
     .sort((a, b) => a.line - b.line || a.column - b.column)
     .filter((error) => {
       const key = `${error.line}:${error.column}:${error.message}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
+  return { errors: unique, tree };
 }
+
+/** Syntax errors in `sql` (one or more statements), with positions; empty when it parses. */
+export function trinoSyntaxErrorDetails(sql: string): TrinoSyntaxError[] {
+  return parseProgram(sql).errors;
+}
+
+const errorLines = (errors: TrinoSyntaxError[]) => errors.map((error) => `${error.line}:${error.column} ${error.message}`);
 
 /** Syntax errors as "line:column message" strings; empty when `sql` parses. */
 export function trinoSyntaxErrors(sql: string): string[] {
-  return trinoSyntaxErrorDetails(sql).map((error) => `${error.line}:${error.column} ${error.message}`);
+  return errorLines(trinoSyntaxErrorDetails(sql));
 }
+
+const syntaxFailure = (label: string, errors: TrinoSyntaxError[]) =>
+  new Error(`${label} is not valid Trino syntax:\n  ${errorLines(errors).join("\n  ")}`);
 
 /** Throws an error listing every syntax error, naming `label` (a file name, say). */
 export function assertTrinoSyntax(sql: string, label = "SQL"): void {
-  const errors = trinoSyntaxErrors(sql);
-  if (errors.length > 0) {
-    throw new Error(`${label} is not valid Trino syntax:\n  ${errors.join("\n  ")}`);
-  }
+  const errors = trinoSyntaxErrorDetails(sql);
+  if (errors.length > 0) throw syntaxFailure(label, errors);
+}
+
+/** A decimal literal in an operand of a division. */
+export interface TrinoDecimalDivision {
+  /** The literal as the grammar reads it (1000.0, .5, 1., DECIMAL '1000'). */
+  literal: string;
+  operand: "dividend" | "divisor";
+  /** Line and column (from 1) of the literal. */
+  line: number;
+  column: number;
+}
+
+/**
+ * Divisions with a decimal literal in an operand, which Trino and DuckDB compute
+ * differently: Trino types 1000.0 as DECIMAL(5,1) and divides decimals into the
+ * larger scale of the two, rounding half up (a bigint / 1000.0 keeps one digit:
+ * 1450 / 1000.0 = 1.5), where DuckDB divides them as doubles (1.45). An operand
+ * is followed through signs, parentheses and further arithmetic, so `x * 1.5 / y`
+ * is found; not into function calls, casts or CASE, whose types a grammar cannot
+ * tell. Throws, naming `label`, when `sql` does not parse.
+ */
+export function trinoDecimalDivisions(sql: string, label = "SQL"): TrinoDecimalDivision[] {
+  const { TrinoSqlTree: tree, TrinoSqlLexer } = bundle();
+  const { errors, tree: program } = parseProgram(sql);
+  if (errors.length > 0) throw syntaxFailure(label, errors);
+  const decimalLiterals = (operand: TreeNode): TreeNode[] => {
+    if (operand instanceof tree.ArithmeticBinaryContext) return operand.valueExpression().flatMap(decimalLiterals);
+    if (operand instanceof tree.ArithmeticUnaryContext) return decimalLiterals(operand.valueExpression());
+    if (operand instanceof tree.ValueExpressionDefaultContext) return decimalLiterals(operand.primaryExpression());
+    if (operand instanceof tree.ParenthesizedExpressionContext) return decimalLiterals(operand.expression());
+    if (operand instanceof tree.ExpressionContext) return decimalLiterals(operand.booleanExpression());
+    if (operand instanceof tree.PredicatedContext) return operand.predicate() ? [] : decimalLiterals(operand.valueExpression());
+    if (operand instanceof tree.NumericLiteralContext) return operand.number() instanceof tree.DecimalLiteralContext ? [operand] : [];
+    if (operand instanceof tree.TypeConstructorContext) return operand.identifier()?.getText().toLowerCase() === "decimal" ? [operand] : [];
+    return [];
+  };
+  const found: TrinoDecimalDivision[] = [];
+  const visit = (node: TreeNode) => {
+    if (node instanceof tree.ArithmeticBinaryContext && node._operator?.type === TrinoSqlLexer.SLASH) {
+      const [dividend, divisor] = node.valueExpression();
+      for (const [operand, role] of [[dividend, "dividend"], [divisor, "divisor"]] as const) {
+        for (const literal of decimalLiterals(operand)) {
+          const text = literal instanceof tree.TypeConstructorContext ? `DECIMAL ${literal.string().getText()}` : literal.getText();
+          found.push({ literal: text, operand: role, line: literal.start!.line, column: literal.start!.column + 1 });
+        }
+      }
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(program);
+  return found;
 }
 
 /**

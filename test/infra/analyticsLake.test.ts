@@ -6,6 +6,7 @@ import { stackScopedName } from "../../infra/naming";
 import { synthesizeProgram } from "../../local/lambda/program";
 import { LAKELESS_STACK_CONFIG, type RecordingMocks, type RegisteredResource, synthesizeInChildProcess, TEST_ACCOUNT } from "../../local/lambda/pulumiMocks";
 import { TEST_STACK_CONFIG } from "../helpers/fixtures";
+import { matchesPattern } from "../helpers/eventPattern";
 import { evaluateIdentityPolicies, type IamRequest, isAllowed, type PolicyDocument } from "../helpers/iamPolicy";
 
 /** The analytics lake as the stack deploys it (TEST_STACK_CONFIG: every lake key at its default). */
@@ -193,17 +194,31 @@ describe("the analytics lake under Pulumi mocks", () => {
   });
 
   describe("Firehose roles", () => {
-    it("are assumed by Firehose for this account only", () => {
+    const trustPolicy = (table: string): PolicyDocument => JSON.parse(named("aws:iam/role:Role", `case-lake-${table}`).inputs.assumeRolePolicy);
+
+    it("trust Firehose in AWS's documented form: the account as the external id", () => {
       for (const table of LAKE_TABLES) {
-        expect(JSON.parse(named("aws:iam/role:Role", `case-lake-${table.name}`).inputs.assumeRolePolicy)).to.deep.equal({
+        expect(trustPolicy(table.name), table.name).to.deep.equal({
           Version: "2012-10-17",
           Statement: [{
             Effect: "Allow",
             Principal: { Service: "firehose.amazonaws.com" },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": TEST_ACCOUNT } },
+            Condition: { StringEquals: { "sts:ExternalId": TEST_ACCOUNT } },
           }],
         });
+      }
+    });
+
+    it("are assumed by Firehose for this account's streams, not with another account's external id or none", () => {
+      for (const table of LAKE_TABLES) {
+        const assumes = (principal: string, context: Record<string, string>) => isAllowed(
+          { principal: { service: principal }, action: "sts:AssumeRole", resource: `arn:aws:iam::${TEST_ACCOUNT}:role/case-lake-${table.name}-physical`, context },
+          { resourcePolicy: trustPolicy(table.name), resourceAccount: TEST_ACCOUNT });
+        expect(assumes("firehose.amazonaws.com", { "sts:ExternalId": TEST_ACCOUNT }), table.name).to.equal(true);
+        expect(assumes("firehose.amazonaws.com", { "sts:ExternalId": "444455556666" }), table.name).to.equal(false);
+        expect(assumes("firehose.amazonaws.com", {}), table.name).to.equal(false);
+        expect(assumes("lambda.amazonaws.com", { "sts:ExternalId": TEST_ACCOUNT }), table.name).to.equal(false);
       }
     });
 
@@ -265,6 +280,44 @@ describe("the analytics lake under Pulumi mocks", () => {
       expect(lists("errors/case_events/")).to.equal(true);
       expect(lists("case_related_item_events/")).to.equal(false);
       expect(lists(undefined)).to.equal(false);
+    });
+  });
+
+  describe("objects under a table's error prefix", () => {
+    const RULE = "aws:cloudwatch/eventRule:EventRule";
+    const ruleOf = (table: string) => named(RULE, `case-lake-${table}-errors`);
+    /** An object creation as S3 reports it to EventBridge (S3 User Guide, "EventBridge message structure"). */
+    const objectCreated = (key: string, bucket = BUCKET) => ({
+      version: "0", "detail-type": "Object Created", source: "aws.s3", account: TEST_ACCOUNT, region: "us-east-1", resources: [`arn:aws:s3:::${bucket}`],
+      detail: { version: "0", bucket: { name: bucket }, object: { key, size: 1024 }, reason: "PutObject", requester: TEST_ACCOUNT },
+    });
+
+    it("are reported by the bucket to EventBridge", () => {
+      expect(mocks.one("aws:s3/bucketNotification:BucketNotification").inputs).to.deep.equal({ bucket: BUCKET, eventbridge: true });
+    });
+
+    it("are matched by the table's rule, whatever failed and when: not the table's data, another table's errors or another bucket's", () => {
+      for (const table of LAKE_TABLES) {
+        const other = LAKE_TABLES.find((candidate) => candidate.name !== table.name)!.name;
+        const matches = (event: Record<string, unknown>) => matchesPattern(JSON.parse(ruleOf(table.name).inputs.eventPattern), event);
+        expect(matches(objectCreated(`errors/${table.name}/format-conversion-failed/2026-11-24/part-1`)), table.name).to.equal(true);
+        expect(matches(objectCreated(`errors/${table.name}/activePartitionExceeded/2026-11-24/part-1`)), table.name).to.equal(true);
+        expect(matches(objectCreated(`${table.name}/event_date=2026-11-24/part-1.parquet`)), table.name).to.equal(false);
+        expect(matches(objectCreated(`errors/${other}/format-conversion-failed/2026-11-24/part-1`)), table.name).to.equal(false);
+        expect(matches(objectCreated(`errors/${table.name}/format-conversion-failed/2026-11-24/part-1`, "someone-elses-bucket")), table.name).to.equal(false);
+        expect(matches({ ...objectCreated(`errors/${table.name}/x`), "detail-type": "Object Deleted" }), table.name).to.equal(false);
+      }
+    });
+
+    it("are kept two weeks, encrypted, in a queue of the table's that the rule targets (who may send to it: policies.test.ts)", () => {
+      for (const table of LAKE_TABLES) {
+        const queue = named("aws:sqs/queue:Queue", `case-lake-${table.name}-errors`).inputs;
+        expect(queue, table.name).to.include({ messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true });
+        expect(named("aws:cloudwatch/eventTarget:EventTarget", `case-lake-${table.name}-errors`).inputs, table.name).to.deep.include({
+          rule: `case-lake-${table.name}-errors-physical`,
+          arn: `arn:aws:sqs:us-east-1:${TEST_ACCOUNT}:case-lake-${table.name}-errors-physical`,
+        });
+      }
     });
   });
 
@@ -349,6 +402,8 @@ describe("the analytics lake under Pulumi mocks", () => {
       expect(record.resources.map((resource) => resource.type).filter((type) => LAKE_TYPES.test(type))).to.deep.equal([]);
       expect(ofType("aws:iam/role:Role").map((role) => role.name)).to.deep.equal(["case-processor"]);
       expect(ofType("aws:cloudwatch/logGroup:LogGroup").map((group) => group.name)).to.deep.equal(["case-processor"]);
+      expect(ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.deep.equal(["case-changes"]);
+      expect(ofType("aws:sqs/queue:Queue").map((queue) => queue.name)).to.have.members(["case-events", "case-events-dlq", "case-changes-dlq"]);
     });
 
     it("gives the function no lake variables", () => {

@@ -64,6 +64,27 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
     expect(alarms.filter((resource) => resource.inputs.namespace === "AWS/Firehose")).to.be.empty;
   });
 
+  it("alarms per lake table on the first buffer over Firehose's partition limit and the first object under its error prefix, and not without a lake", async () => {
+    for (const table of ["case_events", "case_related_item_events"]) {
+      const stream = physical("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", `case-lake-${table}`);
+      const rule = physical("aws:cloudwatch/eventRule:EventRule", `case-lake-${table}-errors`);
+      const firstOccurrence = { threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1, period: 300, treatMissingData: "notBreaching" };
+      expect(alarm(`lake-${table}-partitions-exceeded`), table).to.deep.include({
+        namespace: "AWS/Firehose", metricName: "PartitionCountExceeded", statistic: "Maximum", dimensions: { DeliveryStreamName: stream }, ...firstOccurrence,
+      });
+      expect(alarm(`lake-${table}-error-objects`), table).to.deep.include({
+        namespace: "AWS/Events", metricName: "TriggeredRules", statistic: "Sum", dimensions: { RuleName: rule }, ...firstOccurrence,
+      });
+      for (const id of [`lake-${table}-partitions-exceeded`, `lake-${table}-error-objects`]) {
+        expect(alarm(id).alarmActions, id).to.deep.equal([opsTopicArn()]);
+        expect(alarm(id).alarmDescription, id).to.include(`errors/${table}/`);
+      }
+    }
+    const { resources } = await synthesizeInChildProcess(LAKELESS_STACK_CONFIG);
+    const alarms = resources.filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.filter((resource) => resource.inputs.metricName === "TriggeredRules" || resource.name.includes("lake-"))).to.be.empty;
+  });
+
   it("sends every alarm and its recovery to the ops topic, which the ops email subscribes to", () => {
     for (const resource of mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
       expect(resource.inputs.alarmActions, resource.name).to.deep.equal([opsTopicArn()]);
@@ -115,12 +136,15 @@ describe("operations: alarms and dashboard under Pulumi mocks", () => {
       "CasesDataStreaming/EventsStored", "CasesDataStreaming/DuplicatesSkipped", "CasesDataStreaming/OutOfOrderEvents",
       "CasesDataStreaming/AlertsSent", "CasesDataStreaming/FailedRecords", "CasesDataStreaming/EndToEndLag", "CasesDataStreaming/TimeToClose",
       "CasesDataStreaming/LakeRowsSent", "CasesDataStreaming/LakeRowsFailed", "AWS/Firehose/DeliveryToS3.DataFreshness",
+      "AWS/Firehose/FailedConversion.Records", "AWS/Firehose/PartitionCountExceeded", "AWS/Events/TriggeredRules",
     ]);
     const dimensionsOf = (name: string) => rows.filter((row) => `${row[0]}/${row[1]}` === name).map((row) => row.slice(2, 4));
     expect(dimensionsOf("AWS/Lambda/Errors")).to.deep.equal([["FunctionName", physical("aws:lambda/function:Function", "case-processor")]]);
     expect(dimensionsOf("AWS/DynamoDB/WriteThrottleEvents")).to.deep.equal([["TableName", physical("aws:dynamodb/table:Table", "cases")]]);
     expect(dimensionsOf("CasesDataStreaming/EventsStored")).to.deep.equal([["service", "cases-data-streaming"]]);
     expect(dimensionsOf("AWS/SQS/ApproximateAgeOfOldestMessage")).to.deep.equal([["QueueName", physical("aws:sqs/queue:Queue", "case-events")]]);
+    expect(dimensionsOf("AWS/Events/TriggeredRules")).to.deep.equal(["case_events", "case_related_item_events"]
+      .map((table) => ["RuleName", physical("aws:cloudwatch/eventRule:EventRule", `case-lake-${table}-errors`)]));
   });
 
   it("exports the dashboard's URL", async () => {

@@ -130,15 +130,67 @@ describe("policies: who may do what, as IAM would decide", () => {
   });
 
   describe("the processor's dead-letter queue", () => {
+    const send = (principal: RequestPrincipal, identity: PolicyDocument[], resources: () => Pick<RegisteredResource, "type" | "inputs">[] = () => mocks.resources) =>
+      judge(() => queuePolicyIn(resources(), PROCESSOR_DLQ), identity)({ principal, action: "sqs:SendMessage", resource: PROCESSOR_DLQ, context: TLS });
+
+    it("refuses a principal of the account whose IAM policy allows sqs:SendMessage (the redrive would move its message into the queue)", () => {
+      expect(send(otherRole, [allowsEverywhere("sqs:SendMessage")])).to.equal(false);
+      expect(send(otherRole, [allowsEverywhere("sqs:*")])).to.equal(false);
+    });
+
+    it("refuses the processor itself", () => {
+      expect(send(processor, [processorPolicy, allowsEverywhere("sqs:SendMessage")])).to.equal(false);
+    });
+
+    it("refuses EventBridge, for the stack's rule or any other", () => {
+      const request = { principal: eventBridge, action: "sqs:SendMessage", resource: PROCESSOR_DLQ, context: { ...TLS, "aws:SourceArn": RULE } };
+      expect(judge(() => queuePolicy(PROCESSOR_DLQ))(request)).to.equal(false);
+    });
+
+    it("keeps its Deny to IAM principals, so SQS moving a message past maxReceiveCount is never refused by it", () => {
+      // Were SQS's move authorized as a request of sqs.amazonaws.com, only an Allow would be missing.
+      const policy = queuePolicy(PROCESSOR_DLQ);
+      const withServiceAllowed: PolicyDocument = { ...policy, Statement: [...policy.Statement, { Effect: "Allow" as const, Principal: { Service: "sqs.amazonaws.com" }, Action: "sqs:SendMessage", Resource: PROCESSOR_DLQ }] };
+      const request = { principal: { service: "sqs.amazonaws.com" }, action: "sqs:SendMessage", resource: PROCESSOR_DLQ, context: TLS };
+      expect(judge(() => withServiceAllowed)(request)).to.equal(true);
+      expect(judge(() => withServiceAllowed, [allowsEverywhere("sqs:SendMessage")])({ ...request, principal: otherRole })).to.equal(false);
+    });
+
+    it("refuses the redrive role too (a stack with redriveRoleArns set): the redrive sends to the queue, never to the DLQ", async () => {
+      const { resources } = await synthesizeInChildProcess(LAKELESS_STACK_CONFIG);
+      expect(send(redriveRole, [allowsEverywhere("sqs:SendMessage")], () => resources)).to.equal(false);
+    });
+
+    it("lets an operator of the account read and delete its messages over TLS (what the redrive does to the DLQ)", () => {
+      for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:StartMessageMoveTask"]) {
+        const request = { principal: otherRole, action, resource: PROCESSOR_DLQ, context: TLS };
+        expect(judge(() => queuePolicy(PROCESSOR_DLQ), [allowsEverywhere("sqs:*")])(request), action).to.equal(true);
+      }
+    });
+
     it("refuses requests without TLS", () => {
       const request = { principal: otherRole, action: "sqs:ReceiveMessage", resource: PROCESSOR_DLQ, context: NO_TLS };
       expect(judge(() => queuePolicy(PROCESSOR_DLQ), [allowsEverywhere("sqs:*")])(request)).to.equal(false);
     });
+  });
 
-    it("lets an operator of the account inspect it over TLS", () => {
-      const request = { principal: otherRole, action: "sqs:ReceiveMessage", resource: PROCESSOR_DLQ, context: TLS };
-      expect(judge(() => queuePolicy(PROCESSOR_DLQ), [allowsEverywhere("sqs:*")])(request)).to.equal(true);
-    });
+  describe("the lake's error-object queues", () => {
+    for (const table of ["case_events", "case_related_item_events"]) {
+      const queueArn = arn("sqs", `case-lake-${table}-errors-physical`);
+      const ruleArn = arn("events", `rule/case-lake-${table}-errors-physical`);
+      const send = (principal: RequestPrincipal, context: Record<string, string>, identity: PolicyDocument[] = []) =>
+        judge(() => queuePolicy(queueArn), identity)({ principal, action: "sqs:SendMessage", resource: queueArn, context });
+
+      it(`take the ${table} error-prefix rule's events over TLS`, () => {
+        expect(send(eventBridge, { ...TLS, "aws:SourceArn": ruleArn })).to.equal(true);
+        expect(send(eventBridge, { ...NO_TLS, "aws:SourceArn": ruleArn })).to.equal(false);
+      });
+
+      it(`refuse for ${table} EventBridge acting for another rule, and any principal of the account`, () => {
+        expect(send(eventBridge, { ...TLS, "aws:SourceArn": RULE })).to.equal(false);
+        expect(send(otherRole, TLS, [allowsEverywhere("sqs:SendMessage")])).to.equal(false);
+      });
+    }
   });
 
   describe("the alert topic", () => {

@@ -9,6 +9,7 @@ import { matchesPattern } from "../helpers/eventPattern";
 import { CASE_LIFE, sampleEvent, TEST_STACK_CONFIG } from "../helpers/fixtures";
 
 const QUEUE = "aws:sqs/queue:Queue";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
 const TOPIC = "aws:sns/topic:Topic";
 const arnOf = (resource: RegisteredResource, service: string, kind = "") =>
   `arn:aws:${service}:us-east-1:111122223333:${kind}${resource.inputs.name ?? `${resource.name}-physical`}`;
@@ -23,7 +24,7 @@ describe("the stack under Pulumi mocks", () => {
   });
 
   describe("EventBridge rule", () => {
-    const pattern = () => JSON.parse(mocks.one("aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
+    const pattern = () => JSON.parse(named(RULE, "case-changes").inputs.eventPattern);
 
     it("matches every sample event of the configured domain", () => {
       for (const file of CASE_LIFE) expect(matchesPattern(pattern(), sampleEvent(file)), file).to.equal(true);
@@ -40,7 +41,7 @@ describe("the stack under Pulumi mocks", () => {
     });
 
     it("targets the queue with a retry policy and its own dead-letter queue", () => {
-      const target = mocks.one("aws:cloudwatch/eventTarget:EventTarget");
+      const target = named("aws:cloudwatch/eventTarget:EventTarget", "case-changes");
       expect(target.inputs.arn).to.equal(arnOf(named(QUEUE, "case-events"), "sqs"));
       expect(target.inputs.retryPolicy).to.deep.equal({ maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 });
       expect(target.inputs.deadLetterConfig.arn).to.equal(arnOf(named(QUEUE, "case-changes-dlq"), "sqs"));
@@ -65,16 +66,22 @@ describe("the stack under Pulumi mocks", () => {
     });
 
     // What these documents allow and deny for which request: test/infra/policies.test.ts.
-    it("attaches one policy to each queue, about that queue: the queue's and the rule DLQ's name this rule, the processor DLQ's none", () => {
-      const ruleArn = arnOf(mocks.one("aws:cloudwatch/eventRule:EventRule"), "events", "rule/");
+    it("attaches one policy to each queue, about that queue and naming the rule that fills it (none for the processor DLQ)", () => {
+      const ruleArn = (name: string) => arnOf(named(RULE, name), "events", "rule/");
       const policies = mocks.ofType("aws:sqs/queuePolicy:QueuePolicy");
-      expect(policies).to.have.length(3);
-      for (const [queueName, namesRule] of [["case-events", true], ["case-changes-dlq", true], ["case-events-dlq", false]] as const) {
+      const expected = [
+        ["case-events", "case-changes"], ["case-changes-dlq", "case-changes"], ["case-events-dlq", undefined],
+        ["case-lake-case_events-errors", "case-lake-case_events-errors"],
+        ["case-lake-case_related_item_events-errors", "case-lake-case_related_item_events-errors"],
+      ] as const;
+      expect(policies).to.have.length(expected.length);
+      for (const [queueName, ruleName] of expected) {
         const attached = policies.filter((candidate) => candidate.inputs.queueUrl.endsWith(`/${queueName}-physical`));
         expect(attached, queueName).to.have.length(1);
         const statements: { Resource: string }[] = JSON.parse(attached[0].inputs.policy).Statement;
         expect(new Set(statements.map((statement) => statement.Resource)), queueName).to.deep.equal(new Set([arnOf(named(QUEUE, queueName), "sqs")]));
-        expect(attached[0].inputs.policy.includes(ruleArn), queueName).to.equal(namesRule);
+        const namedRules = mocks.ofType(RULE).filter((rule) => attached[0].inputs.policy.includes(ruleArn(rule.name)));
+        expect(namedRules.map((rule) => rule.name), queueName).to.deep.equal(ruleName ? [ruleName] : []);
       }
     });
   });
@@ -253,7 +260,7 @@ describe("the stack under Pulumi mocks", () => {
     });
   });
 
-  it("exports the table, topic, queues (URLs and ARNs), rule, function, its log group and the lake's bucket, database and workgroup", () => {
+  it("exports the table, topic, queues (URLs and ARNs), rule, function, its log group and the lake's bucket, database, workgroup and buffer interval", () => {
     expect(outputs).to.deep.include({
       tableName: "cases-physical",
       alertTopicArn: "arn:aws:sns:us-east-1:111122223333:case-alerts-physical",
@@ -268,6 +275,7 @@ describe("the stack under Pulumi mocks", () => {
       lakeBucket: "case-lake-physical",
       glueDatabase: "cases_data_streaming_test_lake",
       athenaWorkgroup: "cases-data-streaming-test-lake",
+      lakeBufferSeconds: 60,
     });
   });
 });

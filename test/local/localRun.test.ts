@@ -29,8 +29,8 @@ describe("npm start", function () {
     it("runs on the sample events, prints pure JSON with --silent, and traces dead letters to their input", async () => {
       const { stdout } = await startJson("--concurrency", "2");
       const result = JSON.parse(stdout);
-      expect(result.summary).to.deep.include({ events: 8, malformedInputs: 1, alerts: 3, deadLetters: 2, failedInvocations: 0, domainId: SAMPLE_DOMAIN_ID });
-      expect(result.summary.metrics).to.deep.include({ EventsStored: 6, InvalidEvents: 10, DuplicatesSkipped: 0 });
+      expect(result.summary).to.deep.include({ events: 9, malformedInputs: 1, alerts: 3, deadLetters: 2, failedInvocations: 0, domainId: SAMPLE_DOMAIN_ID });
+      expect(result.summary.metrics).to.deep.include({ EventsStored: 7, InvalidEvents: 10, DuplicatesSkipped: 0 });
       expect(result.malformed[0].location).to.match(/92-not-json\.txt:1:1$/);
       expect(result.deadLetters.map((letter: { source: string; reason: string }) => `${path.basename(letter.source)} ${letter.reason}`).sort()).to.deep.equal([
         "90-other-domain.json:1 InvalidEventError: event is for domain 00000000-1111-4222-8333-444444444444, this stack handles 3f5c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b",
@@ -52,6 +52,12 @@ describe("npm start", function () {
           for (const view of AWS_VIEWS) await lake.query(awsViewSql(view, "case_events"));
           const [{ cases }] = await lake.query("SELECT count(*) AS cases FROM latest_case_state");
           expect(cases).to.equal(Object.values<number>(result.report.casesByStatus).reduce((sum, count) => sum + count, 0)).and.to.equal(60);
+          // Every case's resolution SLA, its target values as text (never "[object Object]").
+          const slas = await lake.query(`SELECT sla_status, sla_target_field_id, CAST(sla_target_field_values AS VARCHAR) AS target_values, count(DISTINCT associated_case_id) AS cases
+            FROM case_related_item_events WHERE related_item_type = 'sla' GROUP BY 1, 2, 3 ORDER BY 1`);
+          expect(slas.map((row) => row.sla_status)).to.include.members(["Active", "Met"]);
+          expect(new Set(slas.map((row) => `${row.sla_target_field_id} ${row.target_values}`))).to.deep.equal(new Set(["status [closed]"]));
+          expect(slas.find((row) => row.sla_status === "Active")!.cases).to.equal(60);
         });
       } finally {
         fs.rmSync(lakeDir, { recursive: true, force: true });

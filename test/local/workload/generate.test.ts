@@ -16,11 +16,32 @@ describe("npm start", () => {
     it("lives cases realistically: valid Cases events of every kind, in change order", () => {
       const events = generateWorkload({ cases: 200, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => parseSample(JSON.stringify(event)));
       const types = new Set(events.map((event) => `${event.eventType}${event.relatedItem ? `:${event.relatedItem.type}` : ""}`));
-      expect([...types].sort()).to.deep.equal(["CASE.CREATED", "CASE.DELETED", "CASE.UPDATED", "RELATED_ITEM.CREATED:Comment", "RELATED_ITEM.CREATED:Contact", "RELATED_ITEM.DELETED:Comment"]);
+      expect([...types].sort()).to.deep.equal(["CASE.CREATED", "CASE.DELETED", "CASE.UPDATED", "RELATED_ITEM.CREATED:Comment", "RELATED_ITEM.CREATED:Contact", "RELATED_ITEM.CREATED:Sla", "RELATED_ITEM.DELETED:Comment", "RELATED_ITEM.UPDATED:Sla"]);
       expect(events.map((event) => event.changedAt)).to.deep.equal(events.map((event) => event.changedAt).sort());
       const reopened = events.filter((event) => event.eventType === "CASE.UPDATED" && event.fields?.status === "open" && event.changedFieldIds.includes("status"));
       expect(reopened.length).to.be.greaterThan(0);
       expect(new Set(events.map((event) => event.changedAt.slice(0, 10))).size).to.be.greaterThan(7);
+    });
+
+    it("gives each case a resolution SLA that goes Active, then Overdue past its target, then Met or NotMet at the first close", () => {
+      const events = generateWorkload({ cases: 200, seed: 1, domainId: SAMPLE_DOMAIN_ID }).map(({ event }) => parseSample(JSON.stringify(event)));
+      type Sla = { status: string; targetTime: string; completionTime?: string; targetFieldValues: unknown[] };
+      const slas = new Map<string, Sla[]>();
+      for (const event of events.filter((candidate) => candidate.relatedItem?.type === "Sla")) {
+        const sla = (event.detail.relatedItem as { sla: { slaConfiguration: Sla } }).sla.slaConfiguration;
+        slas.set(event.caseId, [...(slas.get(event.caseId) ?? []), sla]);
+      }
+      expect(slas.size).to.equal(new Set(events.filter((event) => event.eventType === "CASE.CREATED").map((event) => event.caseId)).size);
+      const lives = new Set<string>();
+      for (const life of slas.values()) {
+        lives.add(life.map((sla) => sla.status).join(">"));
+        expect(life[0].targetFieldValues).to.deep.equal([{ stringValue: "closed" }]);
+        for (const sla of life) {
+          if (sla.status === "Met") expect(sla.completionTime! <= sla.targetTime).to.equal(true);
+          if (sla.status === "NotMet") expect(sla.completionTime! > sla.targetTime).to.equal(true);
+        }
+      }
+      expect([...lives].sort()).to.deep.equal(["Active", "Active>Met", "Active>Overdue", "Active>Overdue>NotMet"]);
     });
 
     it("fills heavy cases as a B2B desk does: long titles, ten custom fields, 2,000-character comments", () => {
