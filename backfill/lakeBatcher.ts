@@ -1,6 +1,5 @@
 import type { LakeRecord } from "../handler/lake/lakeRow";
-import type { SendLakeRecords } from "../handler/lake/lakeSender";
-import { FIREHOSE_LIMITS } from "../handler/lake/lakeSender";
+import { FIREHOSE_LIMITS, type SendLakeRecords } from "../handler/lake/lakeSender";
 import type { PartitionPacer } from "./partitionPacer";
 
 /** How long rows wait for others: cases finish a few milliseconds apart, and one request beats many. */

@@ -11,11 +11,7 @@ interface Slot {
 const marker = (kept: number, length: number) =>
   `…[cut to ${kept} of ${length} characters to fit Firehose's record limit; the event's history row in DynamoDB keeps the whole event]`;
 
-/**
- * The free-text values a case event's row may carry in bulk: each changed field's old and new
- * value (JSON text of the value, so a long text is there up to three times with the custom field),
- * then the text columns and custom texts.
- */
+/** A list of slots, and how to add a value to it (empty values are nothing to cut). */
 function slotList() {
   const slots: Slot[] = [];
   const add = (path: string, value: string | null, set: (value: string) => void) => {
@@ -24,6 +20,11 @@ function slotList() {
   return { slots, add };
 }
 
+/**
+ * The free-text values a case event's row may carry in bulk: each changed field's old and new
+ * value (JSON text of the value, so a long text is there up to three times with the custom field),
+ * then the custom texts and the text columns.
+ */
 function caseEventSlots(row: CaseEventsRow): Slot[] {
   const { slots, add } = slotList();
   for (const change of row.field_changes) {
