@@ -78,16 +78,15 @@ export class ItemRows implements ItemRowsSeen {
   checked = (caseId: string, sortKey: string) => this.seen.has(itemRowName(caseId, sortKey));
   exists = (caseId: string, sortKey: string) => this.found.has(itemRowName(caseId, sortKey));
 
-  /** Reads the rows not read yet (all of them, `again`). */
-  async read(rows: { caseId: string; sortKey: string }[], again = false): Promise<this> {
-    const wanted = rows.filter((row) => again || !this.checked(row.caseId, row.sortKey));
+  /** Reads the rows not read yet. */
+  async read(rows: { caseId: string; sortKey: string }[]): Promise<this> {
+    const wanted = rows.filter((row) => !this.checked(row.caseId, row.sortKey));
     if (wanted.length === 0) return this;
     const found = await this.lookUp(wanted);
     for (const { caseId, sortKey } of wanted) {
       const name = itemRowName(caseId, sortKey);
       this.seen.add(name);
       if (found.has(name)) this.found.add(name);
-      else this.found.delete(name);
     }
     return this;
   }
@@ -98,8 +97,20 @@ export class ItemRows implements ItemRowsSeen {
     this.found.add(itemRowName(caseId, sortKey));
   }
 
-  /** For an op's fallback: its rows read again. */
-  readAgain: ReadItemRows = (caseId, sortKeys) => this.read(sortKeys.map((sortKey) => ({ caseId, sortKey })), true);
+  /**
+   * For an op's fallback: its rows read again. The case's other rows are forgotten too, to be read
+   * again when asked: the fallback moves the invocation to a newer state of the case, and rows read
+   * before a state may miss what it counts (a later op of the case would count an item twice).
+   */
+  readAgain: ReadItemRows = (caseId, sortKeys) => {
+    const ofCase = itemRowName(caseId, "");
+    for (const name of [...this.seen]) {
+      if (!name.startsWith(ofCase)) continue;
+      this.seen.delete(name);
+      this.found.delete(name);
+    }
+    return this.read(sortKeys.map((sortKey) => ({ caseId, sortKey })));
+  };
 }
 
 /**
